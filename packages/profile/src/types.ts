@@ -1,0 +1,121 @@
+// The profile format of DESIGN §2, in two shapes:
+//   ProfileDocument  what one file says (every field optional), after schema validation;
+//   ResolvedProfile  what the rest of shimgate reads: bases merged, defaults filled, $VARs expanded.
+//
+// Meaning of absent / null / [] (the same in both shapes unless noted):
+//   filesystem.*, allow_domain, env.block, audit.commands, fs_*, allowed_hosts, allow_commands,
+//   flags_with_values: absent = [] = nothing granted / listed.
+//   network.block, sandbox.network.block: absent = false.
+//   caller_policy.agent_allowed: absent = true (the agent may call the command directly).
+//   caller_policy.allowed_parents: absent = null = any parent may call it; [] = no parent may;
+//     a list = only those parents.
+//   intercept[].args_prefix: absent = [] = the rule matches every call of the command.
+//   intercept[].args_must_include: absent = [] = no further condition.
+//   binary_path: absent = resolved on PATH at session start.
+//   approval.timeout_secs: absent = 300.
+//   workdir.access: absent = "readwrite".
+
+export type WorkdirAccess = 'none' | 'read' | 'readwrite';
+
+export interface PassthroughAction { type: 'passthrough' }
+export interface RespondAction { type: 'respond'; stdout?: string; stderr?: string; exit_code?: number }
+export interface CaptureAction { type: 'capture'; script?: string }
+export interface ApproveAction { type: 'approve'; script?: string }
+export interface DenyAction { type: 'deny'; message?: string; exit_code?: number }
+export type Action = PassthroughAction | RespondAction | CaptureAction | ApproveAction | DenyAction;
+export type ActionType = Action['type'];
+
+export interface InterceptRule {
+  args_prefix?: string[];
+  args_must_include?: string[];
+  admin?: boolean;
+  action: Action;
+}
+
+export type CredentialSource = { file: string } | { env: string } | { command: string[] };
+
+export interface CallerPolicy {
+  agent_allowed?: boolean;
+  allowed_parents?: string[] | null;
+}
+
+export interface CommandSandbox {
+  fs_read?: string[];
+  fs_read_file?: string[];
+  fs_write?: string[];
+  fs_write_file?: string[];
+  network?: { block?: boolean; allowed_hosts?: string[] };
+  allow_commands?: string[];
+}
+
+export interface MediatedCommand {
+  name: string;
+  binary_path?: string;
+  flags_with_values?: string[];
+  intercept?: InterceptRule[];
+  sandbox?: CommandSandbox;
+  credentials?: Record<string, CredentialSource>;
+  caller_policy?: CallerPolicy;
+}
+
+export interface FilesystemPolicy {
+  read?: string[];
+  write?: string[];
+  read_file?: string[];
+  write_file?: string[];
+  deny?: string[];
+}
+
+export interface ProfileDocument {
+  $schema?: string;
+  extends?: string | string[];
+  meta?: { name?: string; description?: string };
+  workdir?: { access?: WorkdirAccess };
+  filesystem?: FilesystemPolicy;
+  network?: { block?: boolean; allow_domain?: string[] };
+  mediation?: {
+    commands?: MediatedCommand[];
+    env?: { block?: string[] };
+    audit?: { commands?: string[] };
+    approval?: { timeout_secs?: number };
+  };
+}
+
+export interface ResolvedCommand {
+  name: string;
+  binary_path: string | null;
+  flags_with_values: string[];
+  intercept: ResolvedRule[];
+  sandbox: {
+    fs_read: string[];
+    fs_read_file: string[];
+    fs_write: string[];
+    fs_write_file: string[];
+    network: { block: boolean; allowed_hosts: string[] };
+    allow_commands: string[];
+  };
+  credentials: Record<string, CredentialSource>;
+  caller_policy: { agent_allowed: boolean; allowed_parents: string[] | null };
+}
+
+export interface ResolvedRule {
+  args_prefix: string[];
+  args_must_include: string[];
+  admin: boolean;
+  action: Action;
+}
+
+export interface ResolvedProfile {
+  meta: { name: string; description: string };
+  workdir: { access: WorkdirAccess };
+  filesystem: Required<FilesystemPolicy>;
+  network: { block: boolean; allow_domain: string[] };
+  mediation: {
+    commands: ResolvedCommand[];
+    env: { block: string[] };
+    audit: { commands: string[] };
+    approval: { timeout_secs: number };
+  };
+}
+
+export const DEFAULT_APPROVAL_TIMEOUT_SECS = 300;
