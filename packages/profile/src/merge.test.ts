@@ -268,7 +268,7 @@ describe('mergeProfiles: purity and diamonds', () => {
     },
   };
 
-  it('does not mutate its inputs (they are deep-frozen) and shares nothing with them', () => {
+  it('does not mutate its inputs (they are deep-frozen); only commands the child leaves alone are shared', () => {
     const base = deepFreeze(structuredClone(a));
     const child = deepFreeze(structuredClone(b));
     const out = mergeProfiles(base, child);
@@ -276,7 +276,11 @@ describe('mergeProfiles: purity and diamonds', () => {
     expect(child).toEqual(b);
     const copy = mergeProfiles(base, {});
     expect(copy.filesystem?.read).not.toBe(base.filesystem?.read);
-    expect(copy.mediation?.commands?.[0]?.intercept?.[0]).not.toBe(base.mediation?.commands?.[0]?.intercept?.[0]);
+    // Structural sharing: a command the child does not name is passed through as it is.
+    expect(copy.mediation?.commands?.[0]).toBe(base.mediation?.commands?.[0]);
+    const touched = mergeProfiles(base, { mediation: { commands: [{ name: base.mediation!.commands![0]!.name }] } });
+    expect(touched.mediation?.commands?.[0]).not.toBe(base.mediation?.commands?.[0]);
+    expect(touched.mediation?.commands?.[0]?.intercept?.[0]).not.toBe(base.mediation?.commands?.[0]?.intercept?.[0]);
     expect(Object.isFrozen(out.mediation?.commands)).toBe(false);
   });
 

@@ -1,8 +1,10 @@
 // Validation against schemas/profile.schema.json, with ajv's errors rewritten for people: the pointer
 // of the offending key or value, what was expected, what was found, and a did-you-mean hint.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { validate as isValidProfile } from '../generated/profile-validator.js';
 import { suggest } from './did-you-mean.js';
 import { ShimgateError, type ValidationIssue } from './errors.js';
 
@@ -28,6 +30,8 @@ function compiledSchema(): CompiledSchema {
       cause: err,
     });
   }
+  // Only invalid profiles get here (see validateProfileValue), so ajv is loaded on demand.
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   // verbose: errors carry the failing schema node, whose `properties` list the keys allowed there.
   const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
   compiled = { root, validate: ajv.compile(root) };
@@ -36,9 +40,11 @@ function compiledSchema(): CompiledSchema {
 
 /** Every schema problem of a parsed profile, in the order they appear in the file; [] when valid. */
 export function validateProfileValue(value: unknown, file: string): ValidationIssue[] {
-  const { root, validate } = compiledSchema();
   const found: Omit<ValidationIssue, 'file'>[] = [];
-  if (!validate(value)) {
+  // The build-time validator answers yes/no in microseconds; ajv is compiled only to explain a no.
+  if (!isValidProfile(value)) {
+    const { root, validate } = compiledSchema();
+    validate(value);
     const errors = validate.errors ?? [];
     for (const e of errors) {
       if (isNoise(e, errors)) continue;
@@ -46,6 +52,7 @@ export function validateProfileValue(value: unknown, file: string): ValidationIs
     }
   }
   found.push(...duplicateCommandNames(value));
+  if (found.length === 0) return [];
 
   const seen = new Set<string>();
   const unique = found.filter((i) => {
