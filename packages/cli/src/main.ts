@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
 import { registerProfileCommands } from './commands/profile.js';
+import { registerRunCommand } from './commands/run.js';
 import type { ExitCodeSink } from './exit-code.js';
 
 const VERSION = (
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       exit.code = 2;
     });
   registerProfileCommands(cli, exit);
+  registerRunCommand(cli, exit);
   try {
     await cli.parseAsync();
   } catch (err) {

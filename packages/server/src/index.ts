@@ -1,2 +1,22 @@
-// Filled in by its own issue; see ../../../README.md.
-export {};
+export { createMediationServer } from './mediation-server.js';
+export type { MediationServer, MediationServerOptions } from './mediation-server.js';
+export type { SessionRuntime } from './call-runner.js';
+export { createAuditReceiver } from './audit-receiver.js';
+export { openAuditLog } from './audit-log.js';
+export type { AuditLog, AuditEvent, AuditActionType, AuditSession } from './audit-log.js';
+export { verifyChain, GENESIS_HASH } from './audit-chain.js';
+export type { ChainCheck } from './audit-chain.js';
+export { encodeFrame, FrameDecoder } from './frame-decoder.js';
+export {
+  ENV_AUDITED,
+  ENV_AUDIT_SOCKET,
+  ENV_MEDIATED,
+  ENV_SESSION_ID,
+  ENV_SESSION_TOKEN,
+  ENV_SHIM_DIR,
+  ENV_SHIM_SOURCES_DIR,
+  ENV_SOCKET,
+  EXIT_DENIED,
+  EXIT_NOT_FOUND,
+  EXIT_UNAVAILABLE,
+} from './wire.js';

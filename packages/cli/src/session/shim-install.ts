@@ -1,0 +1,22 @@
+// Puts the shim into a session: one copy of the built binary, one hard link per command name, and a
+// sidecar per name holding the real binary's absolute path.
+import { copyFileSync, chmodSync, existsSync, linkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ShimgateError } from '@shimgate/profile';
+import type { SessionPaths } from './session-files.js';
+
+/** Built by `make -C shim` (the root package's build script). */
+export const BUILT_SHIM = fileURLToPath(new URL('../../../../shim/build/shimgate-shim', import.meta.url));
+
+export function installShims(paths: SessionPaths, realBinaries: ReadonlyMap<string, string | null>): void {
+  if (!existsSync(BUILT_SHIM)) {
+    throw new ShimgateError('SHIM_MISSING', `the shim is not built (${BUILT_SHIM} is missing): run "npm run build"`);
+  }
+  copyFileSync(BUILT_SHIM, paths.shimBinary);
+  chmodSync(paths.shimBinary, 0o755);
+  for (const [name, real] of realBinaries) {
+    linkSync(paths.shimBinary, join(paths.shimDir, name));
+    if (real !== null) writeFileSync(join(paths.shimSourcesDir, name), `${real}\n`, { mode: 0o644 });
+  }
+}

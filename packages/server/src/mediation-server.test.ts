@@ -1,0 +1,85 @@
+// The real server on a real socket, fed by a raw client (python3, which can send fds) that breaks the
+// protocol in each way the design names. Every refusal must close the connection, return the
+// server's open fd count to its baseline, and leave the server serving.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { openAuditLog, type AuditLog } from './audit-log.js';
+import { verifyChain } from './audit-chain.js';
+import { createMediationServer, type MediationServer } from './mediation-server.js';
+
+const run = promisify(execFile);
+const CLIENT = new URL('./testing/raw-shim-client.py', import.meta.url).pathname;
+const TOKEN = 'ab'.repeat(32);
+
+let dir: string;
+let socketPath: string;
+let server: MediationServer;
+let audit: AuditLog;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'shimgate-server-'));
+  socketPath = join(dir, 'mediation.sock');
+  audit = openAuditLog(join(dir, 'audit.jsonl'), { session_id: 't', session_name: 't', supervisor_pid: process.pid, sandboxed_pid: null });
+  server = createMediationServer({
+    socketPath,
+    token: TOKEN,
+    agentUid: process.getuid!(),
+    runtime: { workdir: dir, commands: new Map([['true', { binary: '/bin/true' }]]), childEnv: { PATH: '/usr/bin:/bin' } },
+    audit,
+    logger: pino({ level: 'silent' }),
+    idleTimeoutMs: 300,
+  });
+  await server.listen();
+});
+
+afterAll(async () => {
+  await server.close();
+  audit.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function client(mode: string, token = TOKEN): Promise<string> {
+  const { stdout } = await run('python3', [CLIENT, socketPath, mode, token], { timeout: 10_000 });
+  return stdout.trim();
+}
+
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+async function settled(): Promise<void> {
+  for (let i = 0; i < 50 && server.activeCalls > 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('mediation server', () => {
+  it('serves a good call with its exit code', async () => {
+    expect(await client('good')).toBe('{"exit_code":0}');
+  });
+
+  it.each(['no-fds', 'four-fds', 'oversize', 'truncated', 'bad-json', 'wrong-token', 'idle'])(
+    'refuses a %s client, closes every fd it brought, and serves the next good call',
+    async (mode) => {
+      await client('good'); // warm up lazily opened fds (libc, reaper) before taking the baseline
+      await settled();
+      const baseline = openFds();
+      expect(await client(mode)).toBe('closed');
+      await settled();
+      expect(openFds()).toBe(baseline);
+      expect(await client('good')).toBe('{"exit_code":0}');
+    },
+  );
+
+  it('audits every served call in a chain that verifies', async () => {
+    await client('good');
+    const text = readFileSync(join(dir, 'audit.jsonl'), 'utf8');
+    const check = verifyChain(text);
+    expect(check).toMatchObject({ ok: true });
+    const last = JSON.parse(text.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ command: 'true', action_type: 'passthrough', exit_code: 0, session_id: 't' });
+  });
+});

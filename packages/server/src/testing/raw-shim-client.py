@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""A deliberately misbehaving shim, for the server's bad-frame tests.
+
+usage: raw-shim-client.py SOCKET MODE [TOKEN]
+Connects, misbehaves as MODE says, then prints what came back: the answer frame's JSON, or
+"closed" when the server hung up without one. MODE "good" sends a correct /bin/true request.
+"""
+import json
+import os
+import socket
+import struct
+import sys
+
+
+def frame(obj):
+    body = json.dumps(obj).encode()
+    return struct.pack(">I", len(body)) + body
+
+
+def request(token, command="true"):
+    return {"v": 1, "command": command, "args": [], "cwd": "/", "pid": os.getpid(), "token": token,
+            "env": {"LANG": "C"}}
+
+
+def main():
+    path, mode = sys.argv[1], sys.argv[2]
+    token = sys.argv[3] if len(sys.argv) > 3 else ""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    devnull = os.open("/dev/null", os.O_RDWR)
+    good = frame(request(token))
+    if mode == "good":
+        socket.send_fds(s, [good], [0, 1, 2])
+    elif mode == "no-fds":
+        s.sendall(good)
+    elif mode == "four-fds":
+        socket.send_fds(s, [good], [0, 1, 2, devnull])
+    elif mode == "oversize":
+        socket.send_fds(s, [struct.pack(">I", 64 * 1024 * 1024) + b"{"], [0, 1, 2])
+    elif mode == "truncated":
+        socket.send_fds(s, [good[:-5]], [0, 1, 2])
+        s.shutdown(socket.SHUT_WR)
+    elif mode == "bad-json":
+        body = b'{"v":1,"command":'
+        socket.send_fds(s, [struct.pack(">I", len(body)) + body], [0, 1, 2])
+    elif mode == "wrong-token":
+        socket.send_fds(s, [frame(request("0" * 64))], [0, 1, 2])
+    elif mode == "idle":
+        pass
+    else:
+        sys.exit("unknown mode " + mode)
+    print(read_answer(s))
+
+
+def read_answer(s):
+    data = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    if len(data) < 4:
+        return "closed"
+    (length,) = struct.unpack(">I", data[:4])
+    return data[4:4 + length].decode()
+
+
+if __name__ == "__main__":
+    main()
