@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dir = join(import.meta.dirname, '..', 'bench');
-const all = readdirSync(dir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort();
+const all = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !f.includes('-driver')).map((f) => f.slice(0, -4)).sort();
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length > 0) {

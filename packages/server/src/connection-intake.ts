@@ -2,6 +2,7 @@
 // The socket arrives paused (pauseOnConnect): the first bytes must be read with recvmsg to get the fds
 // (a plain read would drop them); what follows them is ordinary stream data.
 import type { Socket } from 'node:net';
+import koffi from 'koffi';
 import { closeFds, peerCredentials, receiveFirstChunk } from './fd-receive.js';
 import { FrameDecoder, type FrameResult } from './frame-decoder.js';
 import { parseShimRequest, tokenMatches, type ShimRequest } from './shim-request.js';
@@ -19,8 +20,6 @@ export type Intake =
 
 /** The first recvmsg takes at most this much; the rest of a large frame streams in through libuv. */
 const FIRST_READ_BYTES = 64 * 1024;
-/** recvmsg retry delays while the first bytes have not arrived (ms); then every 50 ms until idle. */
-const RETRY_DELAYS = [0, 1, 2, 5, 10, 20];
 
 export function takeConnection(socket: Socket, options: IntakeOptions): Promise<Intake> {
   return new Promise((resolve) => {
@@ -37,6 +36,7 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
       if (settled) return;
       settled = true;
       clearTimeout(idle);
+      stopWaiting();
       socket.removeListener('data', onData);
       socket.removeListener('end', onEnd);
       if (!result.ok) closeFds(fds);
@@ -44,6 +44,16 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
       resolve(result);
     };
     const idle = setTimeout(() => finish({ ok: false, reason: `no complete request within ${options.idleTimeoutMs} ms` }), options.idleTimeoutMs);
+    // Until the first bytes arrive, wait for readability with a uv_poll on the fd. That is safe here
+    // because the paused stream has not started its own watcher; the poll is stopped (synchronously)
+    // before the stream is ever resumed. A timer retry cost ≥ 1 ms per call: the shim usually sends
+    // a fraction of a millisecond after the connection is accepted.
+    let waiting: ReturnType<typeof koffi.node.poll> | null = null;
+    const stopWaiting = (): void => {
+      waiting?.close();
+      waiting = null;
+    };
+    socket.once('close', stopWaiting);
 
     const accept = (frames: FrameResult[]): void => {
       if (frames.length === 0) return;
@@ -57,11 +67,12 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
     const onData = (chunk: Buffer): void => accept(decoder.push(chunk));
     const onEnd = (): void => finish({ ok: false, reason: 'connection closed before the request was complete' });
 
-    const tryReceive = (attempt: number): void => {
+    const tryReceive = (): void => {
+      stopWaiting();
       if (settled) return;
       const got = receiveFirstChunk(fd, FIRST_READ_BYTES);
       if (got.kind === 'again') {
-        setTimeout(() => tryReceive(attempt + 1), RETRY_DELAYS[attempt] ?? 50);
+        waiting = koffi.node.poll(fd, { readable: true }, tryReceive);
         return;
       }
       if (got.kind === 'eof') return finish({ ok: false, reason: 'connection closed before sending anything' });
@@ -74,6 +85,6 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
       socket.on('end', onEnd);
       socket.resume();
     };
-    tryReceive(0);
+    tryReceive();
   });
 }
