@@ -40,6 +40,7 @@ writeFileSync(
         { name: 'tool', binary_path: tool },
         { name: 'no-such-binary-here' },
       ],
+      audit: { commands: ['uname'] },
     },
   }),
 );
@@ -127,6 +128,35 @@ describe('shimgate run --unconfined', () => {
     expect(event).toMatchObject({ session_id: id, command: 'tool', args: ['exit', '3'], action_type: 'passthrough', exit_code: 3 });
     expect(event.supervisor_pid).toEqual(expect.any(Number));
     expect(event.sandboxed_pid).toEqual(expect.any(Number));
+  });
+
+  it('logs an audit-only command and runs its real binary', () => {
+    const r = agent('uname -s; echo "$SHIMGATE_SESSION_ID"');
+    const [sysname, id] = r.stdout.toString().trim().split('\n');
+    expect(sysname).toBe('Linux');
+    const file = join(env.XDG_STATE_HOME, 'shimgate', 'audit', `${id}.jsonl`);
+    // The supervisor drains the audit socket before it closes, so the datagram is in the file now.
+    const event = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.command === 'uname');
+    expect(event).toMatchObject({ action_type: 'audit', args: ['-s'] });
+  });
+
+  it('writes session.json and the sidecars while the session runs', () => {
+    const r = agent('d=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); cat "$d/session.json"; echo; cat "$SHIMGATE_SHIM_SOURCES_DIR/tool"; stat -c %a "$d" "$d/agent" "$SHIMGATE_SOCKET"');
+    const text = r.stdout.toString();
+    const record = JSON.parse(text.slice(0, text.lastIndexOf('}') + 1));
+    expect(record).toMatchObject({
+      profile,
+      workdir: work,
+      name: 'sh',
+      supervisor_pid: expect.any(Number),
+      sandboxed_pid: expect.any(Number),
+      status: 'running',
+      unconfined: true,
+      started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      control_socket: expect.stringMatching(/\/control\.sock$/),
+    });
+    const rest = text.slice(text.lastIndexOf('}') + 1).trim().split('\n');
+    expect(rest).toEqual([tool, '700', '700', '600']);
   });
 
   it('removes the session directory when the agent exits', () => {

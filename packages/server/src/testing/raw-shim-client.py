@@ -3,13 +3,15 @@
 
 usage: raw-shim-client.py SOCKET MODE [TOKEN]
 Connects, misbehaves as MODE says, then prints what came back: the answer frame's JSON, or
-"closed" when the server hung up without one. MODE "good" sends a correct /bin/true request.
+"closed" when the server hung up without one. MODE "good" sends a correct /bin/true request;
+"sleep-then-hang-up" starts `sleep 100` and disconnects half a second later.
 """
 import json
 import os
 import socket
 import struct
 import sys
+import time
 
 
 def frame(obj):
@@ -17,8 +19,8 @@ def frame(obj):
     return struct.pack(">I", len(body)) + body
 
 
-def request(token, command="true"):
-    return {"v": 1, "command": command, "args": [], "cwd": "/", "pid": os.getpid(), "token": token,
+def request(token, command="true", args=()):
+    return {"v": 1, "command": command, "args": list(args), "cwd": "/", "pid": os.getpid(), "token": token,
             "env": {"LANG": "C"}}
 
 
@@ -47,6 +49,12 @@ def main():
         socket.send_fds(s, [frame(request("0" * 64))], [0, 1, 2])
     elif mode == "idle":
         pass
+    elif mode == "sleep-then-hang-up":
+        socket.send_fds(s, [frame(request(token, "sleep", ["100"]))], [0, 1, 2])
+        time.sleep(0.5)
+        s.close()
+        print("hung up")
+        return
     else:
         sys.exit("unknown mode " + mode)
     print(read_answer(s))
@@ -55,7 +63,10 @@ def main():
 def read_answer(s):
     data = b""
     while True:
-        chunk = s.recv(4096)
+        try:
+            chunk = s.recv(4096)
+        except ConnectionResetError:  # the server closed with our bytes unread: a refusal too
+            break
         if not chunk:
             break
         data += chunk
