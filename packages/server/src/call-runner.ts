@@ -1,25 +1,37 @@
-// One mediated call after intake: decide what runs, run it on the caller's fds, audit, report.
+// One mediated call after intake: decide (policy/decide.ts), ask an admin when the rule wants one,
+// act, audit, and report the exit status. Decisions are pure; this file is the I/O around them.
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { Action } from '@shimgate/profile';
+import type { ApprovalAnswer, ApprovalGate } from './approval-gate.js';
 import type { AuditActionType, AuditLog } from './audit-log.js';
 import { callerMessage, writeToCaller } from './caller-stderr.js';
 import { childEnvironment } from './child-env.js';
-import type { ChildReaper } from './child-reaper.js';
-import { closeFds } from './fd-receive.js';
-import type { FrameResult } from './frame-decoder.js';
+import type { ChildExit, ChildReaper } from './child-reaper.js';
 import type { Intake } from './connection-intake.js';
-import { signalProcessGroup } from './process-group.js';
+import type { CredentialTable } from './credentials.js';
+import { closeFds } from './fd-receive.js';
+import type { Broker } from './policy/broker.js';
+import { decide, type Decision, type DecisionProfile } from './policy/decide.js';
+import { scrubArgs } from './policy/scrub-args.js';
+import { runRealBinary } from './real-binary-run.js';
 import { displayText, type WireText } from './shim-request.js';
-import { spawnWithFds } from './spawn-with-fds.js';
-import { EXIT_NOT_FOUND } from './wire.js';
+import { ENV_SANDBOX_CONTEXT, EXIT_DENIED, EXIT_NOT_FOUND } from './wire.js';
 
 export interface SessionRuntime {
+  sessionId: string;
   workdir: string;
+  profile: DecisionProfile;
   /** Mediated command name → its real binary (null: none was found at session start). */
-  commands: ReadonlyMap<string, { binary: string | null }>;
-  /** Set for every child last, over the caller's environment: PATH and the SHIMGATE_* variables. */
-  childEnv: Readonly<Record<string, string>>;
+  binaries: ReadonlyMap<string, string | null>;
+  /** The SHIMGATE_* variables every mediated command gets, so its own children reach their shims. */
+  sessionEnv: Readonly<Record<string, string>>;
+  /** PATH for a mediated command's children: its filtered shim dir when it has allow_commands. */
+  childPath(command: string): string;
+  credentials: CredentialTable;
+  broker: Broker;
+  approvals: ApprovalGate;
 }
 
 export interface CallOutcome {
@@ -36,102 +48,192 @@ interface Deps {
 
 type Accepted = Extract<Intake, { ok: true }>;
 
-/** Signals a shim may forward (DESIGN §4.1); anything else in a signal frame is ignored. */
-const FORWARDED_SIGNALS = new Set([1, 2, 3, 15]);
-/** After the shim disconnects, the child gets SIGTERM, then SIGKILL this much later. */
-const KILL_GRACE_MS = 2000;
+interface Record_ {
+  action: AuditActionType;
+  outcome: CallOutcome;
+  childPid?: number | null;
+  approval?: ApprovalAnswer | null;
+}
 
 export async function runCall(call: Accepted, socket: Socket, deps: Deps): Promise<CallOutcome> {
   const { request, fds } = call;
   const started = Date.now();
-  const target = deps.runtime.commands.get(request.command);
-  if (!target || target.binary === null) {
-    const why = target ? 'command not found on the server' : 'not a mediated command in this session';
-    writeToCaller(fds[2], callerMessage(request.command, why));
-    closeFds(fds);
-    return finish(deps, call, started, 'unknown', null, { exitCode: EXIT_NOT_FOUND, signal: null });
-  }
-  const cwd = usableCwd(request.cwd, deps.runtime.workdir, () =>
-    writeToCaller(fds[2], callerMessage(request.command, `cwd ${displayText(request.cwd)} is not a directory; running in ${deps.runtime.workdir}`)),
-  );
-  let pid: number;
-  try {
-    pid = spawnWithFds({
-      file: target.binary,
-      argv: [request.command, ...request.args],
-      env: childEnvironment(request.env, deps.runtime.childEnv),
-      cwd,
-      stdio: fds,
-      newSession: true,
+  const args = request.args.map(matchText);
+  const context = request.env[ENV_SANDBOX_CONTEXT];
+  const parent = typeof context === 'string' ? deps.runtime.broker.contextParent(context) : null;
+  const decision = decide({ command: request.command, args, parent }, deps.runtime.profile);
+  const audit = (r: Record_): CallOutcome => {
+    deps.audit.append({
+      command_pid: call.peerPid,
+      command: request.command,
+      args: scrubArgs(request.args.map(displayText)),
+      cwd: displayText(request.cwd),
+      parent,
+      action_type: r.action,
+      rule: decision.kind === 'act' ? (decision.rule?.label ?? decision.via) : null,
+      exit_code: r.outcome.signal === null ? r.outcome.exitCode : null,
+      signal: r.outcome.signal,
+      duration_ms: Date.now() - started,
+      approval: r.approval ? approvalRecord(r.approval) : null,
+      child_pid: r.childPid ?? null,
     });
+    return r.outcome;
+  };
+  try {
+    return audit(await act(call, socket, decision, parent, deps));
   } finally {
-    closeFds(fds); // the child holds its own copies; ours would keep the caller's pipes open
+    closeFds(fds);
   }
-  const exit = deps.reaper.watch(pid);
-  const stopFollowing = followShim(socket, call, pid, deps.logger);
-  const status = await exit;
-  stopFollowing();
-  const outcome = status.signal !== null ? { exitCode: 128 + status.signal, signal: status.signal } : { exitCode: status.code ?? 0, signal: null };
-  return finish(deps, call, started, 'passthrough', pid, outcome);
 }
 
-/** Forwards the shim's signal frames to the child's group; kills the group if the shim goes away. */
-function followShim(socket: Socket, call: Accepted, pid: number, logger: Logger): () => void {
-  let done = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const onFrames = (frames: FrameResult[]): void => {
-    for (const frame of frames) {
-      const signal = frame.ok ? (frame.value as { signal?: unknown } | null)?.signal : undefined;
-      if (typeof signal === 'number' && FORWARDED_SIGNALS.has(signal)) signalProcessGroup(pid, signal);
-      else logger.warn({ pid }, 'ignored a frame from the shim that is not a forwarded signal');
+async function act(call: Accepted, socket: Socket, decision: Decision, parent: string | null, deps: Deps): Promise<Record_> {
+  const { request, fds } = call;
+  const tell = (message: string): void => writeToCaller(fds[2], callerMessage(request.command, message));
+  if (decision.kind === 'unknown') {
+    tell('not a mediated command in this session');
+    return { action: 'unknown', outcome: exited(EXIT_NOT_FOUND) };
+  }
+  if (decision.kind === 'refused') {
+    tell(`denied: ${decision.reason}`);
+    return { action: 'denied', outcome: exited(EXIT_DENIED) };
+  }
+  const { action } = decision;
+  let approval: ApprovalAnswer | null = null;
+  if (decision.admin || action.type === 'approve') {
+    // While the request waits, a hang-up or a forwarded signal (Ctrl-C) withdraws it.
+    const abort = new AbortController();
+    const withdraw = (): void => abort.abort();
+    const onData = (chunk: Buffer): void => {
+      if (call.decoder.push(chunk).length > 0) withdraw();
+    };
+    socket.once('close', withdraw);
+    socket.on('data', onData);
+    socket.resume();
+    try {
+      approval = await deps.runtime.approvals.request({
+        sessionId: deps.runtime.sessionId,
+        command: request.command,
+        args: scrubArgs(request.args.map(displayText)),
+        cwd: displayText(request.cwd),
+        parent,
+        rule: decision.rule?.label ?? null,
+        signal: abort.signal,
+      });
+    } finally {
+      socket.off('close', withdraw);
+      socket.off('data', onData);
+      socket.pause();
     }
-  };
-  const onGone = (): void => {
-    if (done) return;
-    signalProcessGroup(pid, 15);
-    killTimer = setTimeout(() => signalProcessGroup(pid, 9), KILL_GRACE_MS);
-    killTimer.unref();
-  };
-  const onData = (chunk: Buffer): void => onFrames(call.decoder.push(chunk));
-  onFrames(call.rest);
-  socket.on('data', onData);
-  socket.on('end', onGone);
-  socket.on('close', onGone);
-  socket.resume();
-  return () => {
-    done = true;
-    if (killTimer) clearTimeout(killTimer);
-    socket.off('data', onData);
-    socket.off('end', onGone);
-    socket.off('close', onGone);
-  };
+    if (!approval.approved) {
+      tell(`denied: ${approval.reason}`);
+      return { action: 'denied', outcome: exited(EXIT_DENIED), approval };
+    }
+  }
+  const done = (r: Omit<Record_, 'approval'>): Record_ => ({ ...r, approval });
+  switch (action.type) {
+    case 'respond':
+      if (action.stdout) writeToCaller(fds[1], action.stdout);
+      if (action.stderr) writeToCaller(fds[2], action.stderr);
+      return done({ action: 'respond', outcome: exited(action.exit_code ?? 0) });
+    case 'deny':
+      tell(`denied: ${action.message ?? 'refused by the profile'}`);
+      return done({ action: 'deny', outcome: exited(action.exit_code ?? EXIT_DENIED) });
+    case 'passthrough':
+    case 'approve':
+    case 'capture':
+      return done(await runBinary(call, socket, action, deps));
+  }
+}
+
+async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action, { type: 'respond' | 'deny' }>, deps: Deps): Promise<Omit<Record_, 'approval'>> {
+  const { request, fds } = call;
+  const { runtime } = deps;
+  const auditType: AuditActionType = action.type;
+  const script = action.type === 'passthrough' ? undefined : action.script;
+  const binary = runtime.binaries.get(request.command) ?? null;
+  if (script === undefined && binary === null) {
+    writeToCaller(fds[2], callerMessage(request.command, 'command not found on the server'));
+    return { action: 'unknown', outcome: exited(EXIT_NOT_FOUND) };
+  }
+  const args = request.args.map((a) => runtime.broker.rewrite(a));
+  const env = childEnvironment(rewriteEnv(request.env, runtime.broker), {
+    ...runtime.sessionEnv,
+    PATH: runtime.childPath(request.command),
+    ...(runtime.credentials.get(request.command) ?? {}),
+    [ENV_SANDBOX_CONTEXT]: runtime.broker.newContext(request.command),
+  });
+  const cwd = usableCwd(request.cwd, runtime.workdir, () =>
+    writeToCaller(fds[2], callerMessage(request.command, `cwd ${displayText(request.cwd)} is not a directory; running in ${runtime.workdir}`)),
+  );
+  const capture = action.type === 'capture';
+  let run;
+  try {
+    run = await runRealBinary(call, socket, {
+      file: script === undefined ? (binary as string) : '/bin/sh',
+      argv: script === undefined ? [request.command, ...args] : ['sh', '-c', script, request.command, ...args],
+      env,
+      cwd,
+      captureStdout: capture,
+    }, deps.reaper, deps.logger);
+  } catch (err) {
+    writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
+    return { action: 'error', outcome: exited(EXIT_DENIED) };
+  }
+  const outcome = fromExit(run.exit);
+  if (!capture) return { action: auditType, outcome, childPid: run.pid };
+  if (run.captured === null) {
+    writeToCaller(fds[2], callerMessage(request.command, 'denied: captured output is over the 1 MiB a secret may have'));
+    return { action: 'capture', outcome: exited(EXIT_DENIED), childPid: run.pid };
+  }
+  if (outcome.exitCode !== 0) {
+    writeToCaller(fds[1], run.captured); // a failure is not a secret: pass it through unchanged
+    return { action: 'capture', outcome, childPid: run.pid };
+  }
+  const nonce = runtime.broker.storeSecret(trimWhitespace(run.captured));
+  writeToCaller(fds[1], `${nonce}\n`);
+  return { action: 'capture', outcome, childPid: run.pid };
+}
+
+function rewriteEnv(env: Readonly<Record<string, WireText>>, broker: Broker): Record<string, WireText> {
+  const out: Record<string, WireText> = Object.create(null);
+  for (const name of Object.keys(env)) out[name] = broker.rewrite(env[name] as WireText);
+  return out;
+}
+
+/** Args as the matcher sees them; bytes that are not UTF-8 cannot equal a profile's (UTF-8) tokens. */
+function matchText(arg: WireText): string {
+  return typeof arg === 'string' ? arg : arg.toString('latin1');
+}
+
+function trimWhitespace(bytes: Buffer): Buffer {
+  let start = 0;
+  let end = bytes.length;
+  const space = (b: number | undefined): boolean => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  while (start < end && space(bytes[start])) start += 1;
+  while (end > start && space(bytes[end - 1])) end -= 1;
+  return bytes.subarray(start, end);
+}
+
+function exited(code: number): CallOutcome {
+  return { exitCode: code, signal: null };
+}
+
+function fromExit(exit: ChildExit): CallOutcome {
+  return exit.signal !== null ? { exitCode: 128 + exit.signal, signal: exit.signal } : exited(exit.code ?? 0);
+}
+
+function approvalRecord(answer: ApprovalAnswer): Record<string, unknown> {
+  return answer.approved
+    ? { decision: 'approve', scope: answer.scope, approver: answer.approver, reason: answer.reason }
+    : { decision: 'deny', approver: answer.approver, reason: answer.reason };
 }
 
 function usableCwd(cwd: WireText, workdir: string, warn: () => void): string {
-  const path = typeof cwd === 'string' ? cwd : cwd.toString('latin1');
   try {
-    if (path !== '' && typeof cwd === 'string' && statSync(path).isDirectory()) return path;
+    if (typeof cwd === 'string' && cwd !== '' && statSync(cwd).isDirectory()) return cwd;
   } catch {
     // fall through to the workdir
   }
   warn();
   return workdir;
-}
-
-function finish(deps: Deps, call: Accepted, started: number, action: AuditActionType, pid: number | null, outcome: CallOutcome): CallOutcome {
-  deps.audit.append({
-    command_pid: call.peerPid,
-    command: call.request.command,
-    args: call.request.args.map(displayText),
-    cwd: displayText(call.request.cwd),
-    parent: null,
-    action_type: action,
-    rule: null,
-    exit_code: outcome.signal === null ? outcome.exitCode : null,
-    signal: outcome.signal,
-    duration_ms: Date.now() - started,
-    approval: null,
-    child_pid: pid,
-  });
-  return outcome;
 }

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { verifyChain } from './audit-chain.js';
 import { createMediationServer, type MediationServer } from './mediation-server.js';
+import { testRuntime } from './testing/test-runtime.js';
 
 const run = promisify(execFile);
 const CLIENT = new URL('./testing/raw-shim-client.py', import.meta.url).pathname;
@@ -29,7 +30,7 @@ beforeAll(async () => {
     socketPath,
     token: TOKEN,
     agentUid: process.getuid!(),
-    runtime: { workdir: dir, commands: new Map([['true', { binary: '/bin/true' }]]), childEnv: { PATH: '/usr/bin:/bin' } },
+    runtime: testRuntime(dir, { true: '/bin/true' }),
     audit,
     logger: pino({ level: 'silent' }),
     idleTimeoutMs: 300,

@@ -5,7 +5,6 @@ import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit-log.js';
-import { closeFds } from './fd-receive.js';
 import { createChildReaper } from './child-reaper.js';
 import { takeConnection } from './connection-intake.js';
 import { runCall, type CallOutcome, type SessionRuntime } from './call-runner.js';
@@ -59,8 +58,8 @@ export function createMediationServer(options: MediationServerOptions): Mediatio
     try {
       outcome = await runCall(intake, socket, { runtime: options.runtime, reaper, logger: options.logger, audit: options.audit });
     } catch (err) {
+      // runCall has closed the fds (its finally); the shim sees the hang-up and exits 125.
       options.logger.error({ err, command: intake.request.command }, 'mediation failed');
-      closeFds(intake.fds);
       socket.destroy();
       return;
     }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { createMediationServer, type MediationServer } from './mediation-server.js';
+import { testRuntime } from './testing/test-runtime.js';
 
 const run = promisify(execFile);
 const CLIENT = new URL('./testing/raw-shim-client.py', import.meta.url).pathname;
@@ -39,11 +40,7 @@ beforeAll(async () => {
     socketPath,
     token: TOKEN,
     agentUid: 0,
-    runtime: {
-      workdir: dir,
-      commands: new Map([['true', { binary: '/bin/true' }], ['sleep', { binary: '/bin/sleep' }]]),
-      childEnv: { PATH: '/usr/bin:/bin' },
-    },
+    runtime: testRuntime(dir, { true: '/bin/true', sleep: '/bin/sleep' }),
     audit,
     logger: pino({ level: 'silent' }),
     idleTimeoutMs: 2000,

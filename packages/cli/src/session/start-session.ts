@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import pino from 'pino';
 import {
   expansionContextFromProcess,
@@ -10,7 +10,15 @@ import {
   resolveProfile,
   type ResolvedProfile,
 } from '@shimgate/profile';
-import { createAuditReceiver, createMediationServer, openAuditLog, type AuditLog } from '@shimgate/server';
+import {
+  createAuditReceiver,
+  createBroker,
+  createMediationServer,
+  noAdminGate,
+  openAuditLog,
+  resolveCredentials,
+  type AuditLog,
+} from '@shimgate/server';
 import { buildAgentEnv, sessionVariables } from './agent-env.js';
 import { findRealBinary } from './real-binary.js';
 import { ensureRuntimeRoot, runtimeRootPath } from './runtime-root.js';
@@ -24,7 +32,7 @@ import {
   type SessionPaths,
   type SessionRecord,
 } from './session-files.js';
-import { installShims } from './shim-install.js';
+import { installFilteredShims, installShims } from './shim-install.js';
 
 export interface StartOptions {
   profile: string;
@@ -71,7 +79,16 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     binaries.set(command.name, findRealBinary(command.name, command.binary_path, serverPath, [paths.shimDir]));
   }
   for (const name of audited) binaries.set(name, findRealBinary(name, null, serverPath, [paths.shimDir]));
+  const credentials = resolveCredentials(profile.mediation.commands, process.env);
   installShims(paths, binaries);
+  const childPaths = new Map<string, string>();
+  for (const command of profile.mediation.commands) {
+    const allowed = command.sandbox.allow_commands;
+    if (allowed.length === 0) continue;
+    const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
+    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
+    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
+  }
 
   const token = randomBytes(32).toString('hex');
   const stateDir = join(process.env.XDG_STATE_HOME || join(process.env.HOME || homedir(), '.local', 'state'), 'shimgate');
@@ -98,18 +115,30 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     supervisor_pid: record.supervisor_pid,
     sandboxed_pid: null,
   });
-  const childEnv = { ...sessionVariables(paths, token, mediated, audited), PATH: `${paths.shimDir}:${serverPath}` };
+  const defaultChildPath = `${paths.shimDir}:${serverPath}`;
   const server = createMediationServer({
     socketPath: paths.mediationSocket,
     token,
     agentUid: uid,
-    runtime: { workdir: options.workdir, commands: commandTable(binaries, mediated), childEnv },
+    runtime: {
+      sessionId: paths.id,
+      workdir: options.workdir,
+      profile,
+      binaries,
+      sessionEnv: sessionVariables(paths, token, mediated, audited),
+      childPath: (command) => childPaths.get(command) ?? defaultChildPath,
+      credentials,
+      broker: createBroker(),
+      approvals: noAdminGate,
+    },
     audit,
     logger,
   });
   await server.listen();
   const auditReceiver = createAuditReceiver({ socketPath: paths.auditSocket, token, audit, logger });
-  const agentEnv = buildAgentEnv({ base: process.env, paths, token, mediated, audited, block: profile.mediation.env.block });
+  // A credential read from the supervisor's environment must not reach the agent through it either.
+  const credentialVars = profile.mediation.commands.flatMap((c) => Object.values(c.credentials)).flatMap((src) => ('env' in src ? [src.env] : []));
+  const agentEnv = buildAgentEnv({ base: process.env, paths, token, mediated, audited, block: [...profile.mediation.env.block, ...credentialVars] });
 
   return {
     paths,
@@ -131,8 +160,4 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
       removeSession(paths);
     },
   };
-}
-
-function commandTable(binaries: ReadonlyMap<string, string | null>, mediated: readonly string[]): Map<string, { binary: string | null }> {
-  return new Map(mediated.map((name) => [name, { binary: binaries.get(name) ?? null }]));
 }
