@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerRunCommand } from './commands/run.js';
 import type { ExitCodeSink } from './exit-code.js';
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   registerProfileCommands(cli, exit);
   registerRunCommand(cli, exit);
+  registerExplainCommand(cli, exit);
+  registerAuditCommands(cli, exit);
   try {
     await cli.parseAsync();
   } catch (err) {

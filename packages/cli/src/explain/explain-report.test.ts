@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { normalizeProfile } from '@shimgate/profile';
+import { explainCall } from './explain-report.js';
+import { renderExplain } from './explain-text.js';
+
+const profile = normalizeProfile({
+  mediation: {
+    commands: [
+      {
+        name: 'gh',
+        flags_with_values: ['-R', '--repo'],
+        intercept: [
+          { args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } },
+          { args_prefix: ['pr'], action: { type: 'passthrough' } },
+          { args_prefix: ['repo', 'delete'], action: { type: 'deny', message: 'never' } },
+        ],
+        sandbox: { fs_read: ['/home/a/.config/gh'], network: { block: true } },
+        credentials: { GH_TOKEN: { env: 'MY_GH' } },
+        caller_policy: { allowed_parents: ['make'] },
+      },
+    ],
+    audit: { commands: ['curl'] },
+    approval: { timeout_secs: 60 },
+  },
+});
+
+describe('explainCall', () => {
+  it('names the first matching rule, the later ones that also match, and the admin step', () => {
+    const report = explainCall(profile, { command: 'gh', args: ['pr', '--repo', 'o/r', 'merge', '7'], parent: null }, '/usr/bin/gh');
+    expect(report).toMatchObject({ outcome: 'act', via: 'rule', rule: 'gh intercept[0] ["pr","merge"]', admin: true, approval_timeout_secs: 60 });
+    expect(report.rules.map((r) => r.matches)).toEqual([true, true, false]);
+    const text = renderExplain(report, 'p.json');
+    expect(text).toContain('rule  0 => ["pr","merge"] → passthrough (admin)   matches first: wins');
+    expect(text).toContain('rule  1  ~ ["pr"] → passthrough   matches, but an earlier rule wins');
+    expect(text).toContain('only after an admin approves (no answer in 60 s = denied, 126)');
+    expect(text).toContain('network blocked');
+    expect(text).toContain('secret   GH_TOKEN from the supervisor\'s $MY_GH');
+  });
+
+  it('says why a caller is refused', () => {
+    const report = explainCall(profile, { command: 'gh', args: ['pr', 'list'], parent: 'git' }, null);
+    expect(report).toMatchObject({ outcome: 'refused', exit_code_if_refused: 126 });
+    expect(renderExplain(report, 'p')).toContain('REFUSED, exit 126: gh may not be called by git');
+  });
+
+  it('falls back to passthrough when no rule matches', () => {
+    const report = explainCall(profile, { command: 'gh', args: ['issue', 'list'], parent: null }, '/usr/bin/gh');
+    expect(report).toMatchObject({ via: 'default', rule: null, action: { type: 'passthrough' }, admin: false });
+    expect(renderExplain(report, 'p')).toContain('no rule matches: default passthrough');
+  });
+
+  it('tells audit-only and unmediated commands apart', () => {
+    expect(renderExplain(explainCall(profile, { command: 'curl', args: [], parent: null }, null), 'p')).toContain('audit-only');
+    const other = explainCall(profile, { command: 'ls', args: [], parent: null }, null);
+    expect(other).toMatchObject({ mediated: false, audit_only: false, outcome: 'unknown' });
+  });
+});

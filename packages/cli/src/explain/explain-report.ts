@@ -1,0 +1,67 @@
+// What `shimgate explain` says about one call: which rule matches, what runs, under which sandbox,
+// and why. Pure: the profile, the call and the binary lookup come in; a report object goes out.
+import type { Action, ResolvedCommand, ResolvedProfile } from '@shimgate/profile';
+import { decide, ruleMatches } from '@shimgate/server';
+
+export interface ExplainCall {
+  command: string;
+  args: string[];
+  parent: string | null;
+}
+
+export interface ExplainReport {
+  call: ExplainCall;
+  mediated: boolean;
+  audit_only: boolean;
+  outcome: 'unknown' | 'refused' | 'act';
+  exit_code_if_refused: number | null;
+  reason: string | null;
+  via: 'rule' | 'default' | 'allow_commands' | null;
+  rule: string | null;
+  action: Action | null;
+  admin: boolean;
+  approval_timeout_secs: number | null;
+  binary: string | null;
+  caller_policy: ResolvedCommand['caller_policy'] | null;
+  sandbox: ResolvedCommand['sandbox'] | null;
+  credentials: { name: string; source: string }[];
+  rules: { index: number; args_prefix: string[]; args_must_include: string[]; admin: boolean; action: string; matches: boolean }[];
+}
+
+export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary: string | null): ExplainReport {
+  const command = profile.mediation.commands.find((c) => c.name === call.command) ?? null;
+  const decision = decide(call, profile);
+  const act = decision.kind === 'act' ? decision : null;
+  const needsAdmin = act !== null && (act.admin || act.action.type === 'approve');
+  return {
+    call,
+    mediated: command !== null,
+    audit_only: command === null && profile.mediation.audit.commands.includes(call.command),
+    outcome: decision.kind,
+    exit_code_if_refused: decision.kind === 'act' ? null : decision.kind === 'unknown' ? 127 : 126,
+    reason: decision.kind === 'act' ? null : decision.reason,
+    via: act?.via ?? null,
+    rule: act?.rule?.label ?? null,
+    action: act?.action ?? null,
+    admin: needsAdmin,
+    approval_timeout_secs: needsAdmin ? profile.mediation.approval.timeout_secs : null,
+    binary: command ? binary : null,
+    caller_policy: command?.caller_policy ?? null,
+    sandbox: command?.sandbox ?? null,
+    credentials: command ? Object.entries(command.credentials).map(([name, src]) => ({ name, source: describeSource(src) })) : [],
+    rules: (command?.intercept ?? []).map((rule, index) => ({
+      index,
+      args_prefix: rule.args_prefix,
+      args_must_include: rule.args_must_include,
+      admin: rule.admin,
+      action: rule.action.type,
+      matches: ruleMatches(call.args, rule, command?.flags_with_values ?? []),
+    })),
+  };
+}
+
+function describeSource(source: ResolvedCommand['credentials'][string]): string {
+  if ('file' in source) return `file ${source.file}`;
+  if ('env' in source) return `the supervisor's $${source.env}`;
+  return `command ${JSON.stringify(source.command)}`;
+}
