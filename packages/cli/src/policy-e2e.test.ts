@@ -1,6 +1,9 @@
 // Issue 4 end to end: every action, every caller-policy shape, nesting, the broker's nonces and the
 // flag-trick cases, through the real CLI, server and C shim.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shimgate } from './testing/run-cli.js';
 import { SessionFixture } from './testing/session-fixture.js';
 
 const CREDENTIAL = 'cred-7f3a-never-shown';
@@ -183,5 +186,21 @@ describe('flag tricks do not slip past an intercept', () => {
 
   it('gh pr list is not caught by the pr merge rule', () => {
     expect(fx.agent(profile, 'gh pr list').stdout).toBe('pr\nlist\n');
+  });
+});
+
+describe('the session audit file', () => {
+  it('verifies, and a flipped byte fails verification at that line', () => {
+    const r = fx.agent(profile, 'echoargs one; hello status; git push; echoargs two');
+    expect(r.events.length).toBe(4);
+    const file = join(fx.root, 'audit-copy.jsonl');
+    writeFileSync(file, r.auditText);
+    expect(shimgate(['audit', 'verify', file]).status).toBe(0);
+    const lines = r.auditText.split('\n');
+    lines[2] = lines[2]!.replace('"git"', '"gih"');
+    writeFileSync(file, lines.join('\n'));
+    const broken = shimgate(['audit', 'verify', file]);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain('broken at line 3');
   });
 });
