@@ -141,6 +141,7 @@ function expandCommand(cmd: ResolvedCommand, ex: (text: string) => string): Reso
       fs_write_file: sandbox.fs_write_file.map(ex),
       network: { block: sandbox.network.block, allowed_hosts: [...sandbox.network.allowed_hosts] },
       allow_commands: [...sandbox.allow_commands],
+      landlock: sandbox.landlock,
     },
     credentials: expandCredentials(cmd.credentials, ex),
     caller_policy: {

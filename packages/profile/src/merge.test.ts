@@ -312,3 +312,18 @@ describe('mergeProfiles: purity and diamonds', () => {
     expect(out.mediation?.commands).toStrictEqual([{ name: 'gh', binary_path: '/g', flags_with_values: ['-R'] }, { name: 'git' }]);
   });
 });
+
+describe('mergeProfiles: sandbox.landlock', () => {
+  const withLandlock = (landlock?: 'required' | 'optional'): ProfileDocument => ({
+    mediation: { commands: [{ name: 'gh', sandbox: landlock ? { landlock } : {} }] },
+  });
+  it.each([
+    ['required', 'optional', 'required'],
+    ['optional', 'required', 'required'],
+    ['optional', undefined, 'optional'],
+    [undefined, 'optional', 'optional'],
+  ] as const)('%s ⊕ %s = %s (required wins)', (base, child, expected) => {
+    const out = mergeProfiles(withLandlock(base), withLandlock(child));
+    expect(out.mediation?.commands?.[0]?.sandbox?.landlock).toBe(expected);
+  });
+});

@@ -125,6 +125,7 @@ function mergeSandbox(b: CommandSandbox, c: CommandSandbox): CommandSandbox {
       definedOnly({ block: either(x.block, y.block), allowed_hosts: union(x.allowed_hosts, y.allowed_hosts) }),
     ),
     allow_commands: union(b.allow_commands, c.allow_commands),
+    landlock: b.landlock === 'required' || c.landlock === 'required' ? 'required' : (c.landlock ?? b.landlock),
   });
 }
 

@@ -35,6 +35,7 @@ describe('normalizeProfile', () => {
         fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
         network: { block: false, allowed_hosts: [] },
         allow_commands: [],
+        landlock: 'required',
       },
       credentials: {},
       caller_policy: { agent_allowed: true, allowed_parents: null },
@@ -113,6 +114,7 @@ describe('normalizeProfile', () => {
           sandbox: {
             fs_read: ['/r'], fs_read_file: [], fs_write: [], fs_write_file: [],
             network: { block: true, allowed_hosts: ['h'] }, allow_commands: [],
+        landlock: 'required',
           },
           credentials: {},
           caller_policy: { agent_allowed: false, allowed_parents: ['m'] },

@@ -50,6 +50,7 @@ function normalizeCommand(cmd: MediatedCommand): ResolvedCommand {
       fs_write_file: list(sandbox.fs_write_file),
       network: { block: sandbox.network?.block ?? false, allowed_hosts: list(sandbox.network?.allowed_hosts) },
       allow_commands: list(sandbox.allow_commands),
+      landlock: sandbox.landlock ?? 'required',
     },
     credentials: normalizeCredentials(cmd.credentials),
     caller_policy: {

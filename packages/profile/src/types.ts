@@ -13,6 +13,7 @@
 //   intercept[].args_must_include: absent = [] = no further condition.
 //   binary_path: absent = resolved on PATH at session start.
 //   approval.timeout_secs: absent = 300.
+//   sandbox.landlock: absent = "required"; merging keeps "required" if either side says it.
 //   workdir.access: absent = "readwrite".
 
 export type WorkdirAccess = 'none' | 'read' | 'readwrite';
@@ -46,7 +47,11 @@ export interface CommandSandbox {
   fs_write_file?: string[];
   network?: { block?: boolean; allowed_hosts?: string[] };
   allow_commands?: string[];
+  landlock?: LandlockRequirement;
 }
+
+/** Whether a kernel without Landlock refuses the command ("required") or runs it without it. */
+export type LandlockRequirement = 'required' | 'optional';
 
 export interface MediatedCommand {
   name: string;
@@ -93,6 +98,7 @@ export interface ResolvedCommand {
     fs_write_file: string[];
     network: { block: boolean; allowed_hosts: string[] };
     allow_commands: string[];
+    landlock: LandlockRequirement;
   };
   credentials: Record<string, CredentialSource>;
   caller_policy: { agent_allowed: boolean; allowed_parents: string[] | null };
