@@ -24,7 +24,7 @@ function call(command: string, args: string[], more: Partial<AuditEvent> = {}): 
 
 /** Appends `events` to the session's file through the real writer; returns the file's path. */
 function writeSession(dir: string, id: string, events: readonly AuditEvent[], mtime?: Date): string {
-  const log = openAuditLog(join(dir, `${id}.jsonl`), { session_id: id, session_name: 'agent', supervisor_pid: 1, sandboxed_pid: 2 });
+  const log = openAuditLog(join(dir, `${id}.jsonl`), { session_id: id, session_name: 'agent', supervisor_pid: 1, sandboxed_pid: 2, unconfined: false });
   for (const event of events) log.append(event);
   log.close();
   if (mtime) utimesSync(log.path, mtime, mtime);

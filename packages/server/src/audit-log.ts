@@ -28,6 +28,8 @@ export interface AuditSession {
   session_name: string;
   supervisor_pid: number;
   sandboxed_pid: number | null;
+  /** True when the agent runs without its sandbox (`run --unconfined`): on every line, so no reader misses it. */
+  unconfined: boolean;
 }
 
 export interface AuditLog {

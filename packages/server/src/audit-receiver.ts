@@ -6,7 +6,9 @@ import koffi from 'koffi';
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit-log.js';
 import { errnoError, lastErrno, libc, MSG_DONTWAIT } from './libc.js';
+import { scrubArgs } from './policy/scrub-args.js';
 import { decodeWireText, displayText, tokenMatches, type WireText } from './shim-request.js';
+import { MAX_FRAME } from './wire.js';
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -15,8 +17,9 @@ const SOCK_CLOEXEC = 0o2000000;
 const EAGAIN = 11;
 /** sun_path is 108 bytes including its NUL. */
 const SUN_PATH_MAX = 107;
-/** Larger than the kernel's default datagram limit (wmem_max ≈ 208 KiB), so nothing is cut. */
-const DATAGRAM_BUFFER = 256 * 1024;
+/** The shim sends at most a request frame's worth; one byte more shows a datagram that was cut. */
+const DATAGRAM_BUFFER = MAX_FRAME + 1;
+const MSG_TRUNC = 0x20;
 
 export interface AuditReceiverOptions {
   socketPath: string;
@@ -30,13 +33,19 @@ export function createAuditReceiver(options: AuditReceiverOptions): { close(): v
   const buffer = Buffer.alloc(DATAGRAM_BUFFER);
   const drain = (): void => {
     for (;;) {
-      const n = libc().recv(fd, buffer, buffer.length, MSG_DONTWAIT);
+      // MSG_TRUNC: the return value is the datagram's real length even when it did not fit.
+      const n = libc().recv(fd, buffer, buffer.length, MSG_DONTWAIT | MSG_TRUNC);
       if (n < 0) {
         const errno = lastErrno();
         if (errno !== EAGAIN) options.logger.warn({ err: errnoError('recv', errno) }, 'audit socket read failed');
         return;
       }
-      record(buffer.subarray(0, n), options);
+      try {
+        record(n <= MAX_FRAME ? buffer.subarray(0, n) : null, options);
+      } catch (err) {
+        // A failed audit write (disk full) must not take the supervisor down with it.
+        options.logger.error({ err }, 'could not write an audit-only call to the audit log');
+      }
     }
   };
   const poll = koffi.node.poll(fd, { readable: true }, drain);
@@ -68,16 +77,22 @@ function bindDatagramSocket(path: string): number {
   return fd;
 }
 
-function record(datagram: Buffer, options: AuditReceiverOptions): void {
-  const call = parseDatagram(datagram);
+function record(datagram: Buffer | null, options: AuditReceiverOptions): void {
+  const call = datagram === null ? null : parseDatagram(datagram);
   if (!call || !tokenMatches(call.token, options.token)) {
-    options.logger.warn('dropped an audit datagram that is malformed or has the wrong token');
+    // The command has already run: say so in the audit log itself, not only in the server log.
+    options.logger.warn('an audit datagram was oversized, malformed or had the wrong token');
+    options.audit.append({
+      command_pid: null, command: '?', args: [], cwd: '', parent: null, action_type: 'error', rule: null,
+      exit_code: null, signal: null, duration_ms: null, approval: null,
+      error: datagram === null ? 'audit datagram over the frame limit' : 'unreadable audit datagram',
+    });
     return;
   }
   options.audit.append({
     command_pid: call.pid,
     command: call.command,
-    args: call.args.map(displayText),
+    args: scrubArgs(call.args.map(displayText)),
     cwd: displayText(call.cwd),
     parent: null,
     action_type: 'audit',

@@ -2,20 +2,19 @@
 // act, audit, and report the exit status. Decisions are pure; this file is the I/O around them.
 import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
 import type { Action } from '@shimgate/profile';
 import type { ApprovalAnswer, ApprovalGate } from './approval-gate.js';
 import type { AuditActionType, AuditLog } from './audit-log.js';
-import { callerMessage, writeToCaller } from './caller-stderr.js';
+import { callerMessage, writeToCaller } from './caller-output.js';
 import { childEnvironment } from './child-env.js';
-import type { ChildExit, ChildReaper } from './child-reaper.js';
+import type { ChildExit } from './child-reaper.js';
 import type { Intake } from './connection-intake.js';
 import type { CredentialTable } from './credentials.js';
 import { closeFds } from './fd-receive.js';
 import type { Broker } from './policy/broker.js';
 import { decide, type Decision, type DecisionProfile } from './policy/decide.js';
 import { scrubArgs } from './policy/scrub-args.js';
-import { runRealBinary } from './real-binary-run.js';
+import { runRealBinary, type RunContext } from './real-binary-run.js';
 import { displayText, type WireText } from './shim-request.js';
 import { ENV_SANDBOX_CONTEXT, EXIT_DENIED, EXIT_NOT_FOUND } from './wire.js';
 
@@ -39,10 +38,8 @@ export interface CallOutcome {
   signal: number | null;
 }
 
-interface Deps {
+interface Deps extends RunContext {
   runtime: SessionRuntime;
-  reaper: ChildReaper;
-  logger: Logger;
   audit: AuditLog;
 }
 
@@ -56,45 +53,47 @@ interface Record_ {
 }
 
 export async function runCall(call: Accepted, socket: Socket, deps: Deps): Promise<CallOutcome> {
-  const { request, fds } = call;
+  try {
+    return await decideActAudit(call, socket, deps);
+  } finally {
+    closeFds(call.fds);
+  }
+}
+
+async function decideActAudit(call: Accepted, socket: Socket, deps: Deps): Promise<CallOutcome> {
+  const { request } = call;
   const started = Date.now();
   const args = request.args.map(matchText);
   const context = request.env[ENV_SANDBOX_CONTEXT];
   const parent = typeof context === 'string' ? deps.runtime.broker.contextParent(context) : null;
   const decision = decide({ command: request.command, args, parent }, deps.runtime.profile);
-  const audit = (r: Record_): CallOutcome => {
-    deps.audit.append({
-      command_pid: call.peerPid,
-      command: request.command,
-      args: scrubArgs(request.args.map(displayText)),
-      cwd: displayText(request.cwd),
-      parent,
-      action_type: r.action,
-      rule: decision.kind === 'act' ? (decision.rule?.label ?? decision.via) : null,
-      exit_code: r.outcome.signal === null ? r.outcome.exitCode : null,
-      signal: r.outcome.signal,
-      duration_ms: Date.now() - started,
-      approval: r.approval ? approvalRecord(r.approval) : null,
-      child_pid: r.childPid ?? null,
-    });
-    return r.outcome;
-  };
-  try {
-    return audit(await act(call, socket, decision, parent, deps));
-  } finally {
-    closeFds(fds);
-  }
+  const r = await act(call, socket, decision, parent, deps);
+  deps.audit.append({
+    command_pid: call.peerPid,
+    command: request.command,
+    args: scrubArgs(request.args.map(displayText)),
+    cwd: displayText(request.cwd),
+    parent,
+    action_type: r.action,
+    rule: decision.kind === 'act' ? (decision.rule?.label ?? decision.via) : null,
+    exit_code: r.outcome.signal === null ? r.outcome.exitCode : null,
+    signal: r.outcome.signal,
+    duration_ms: Date.now() - started,
+    approval: r.approval ? approvalRecord(r.approval) : null,
+    child_pid: r.childPid ?? null,
+  });
+  return r.outcome;
 }
 
 async function act(call: Accepted, socket: Socket, decision: Decision, parent: string | null, deps: Deps): Promise<Record_> {
   const { request, fds } = call;
-  const tell = (message: string): void => writeToCaller(fds[2], callerMessage(request.command, message));
+  const tell = (message: string): Promise<void> => writeToCaller(fds[2], callerMessage(request.command, message));
   if (decision.kind === 'unknown') {
-    tell('not a mediated command in this session');
+    await tell('not a mediated command in this session');
     return { action: 'unknown', outcome: exited(EXIT_NOT_FOUND) };
   }
   if (decision.kind === 'refused') {
-    tell(`denied: ${decision.reason}`);
+    await tell(`denied: ${decision.reason}`);
     return { action: 'denied', outcome: exited(EXIT_DENIED) };
   }
   const { action } = decision;
@@ -124,19 +123,20 @@ async function act(call: Accepted, socket: Socket, decision: Decision, parent: s
       socket.off('data', onData);
       socket.pause();
     }
-    if (!approval.approved) {
-      tell(`denied: ${approval.reason}`);
+    if (!approval.approved || abort.signal.aborted) {
+      if (approval.approved) approval = { approved: false, reason: 'withdrawn by the caller', approver: approval.approver };
+      await tell(`denied: ${approval.reason}`);
       return { action: 'denied', outcome: exited(EXIT_DENIED), approval };
     }
   }
   const done = (r: Omit<Record_, 'approval'>): Record_ => ({ ...r, approval });
   switch (action.type) {
     case 'respond':
-      if (action.stdout) writeToCaller(fds[1], action.stdout);
-      if (action.stderr) writeToCaller(fds[2], action.stderr);
+      if (action.stdout) await writeToCaller(fds[1], action.stdout);
+      if (action.stderr) await writeToCaller(fds[2], action.stderr);
       return done({ action: 'respond', outcome: exited(action.exit_code ?? 0) });
     case 'deny':
-      tell(`denied: ${action.message ?? 'refused by the profile'}`);
+      await tell(`denied: ${action.message ?? 'refused by the profile'}`);
       return done({ action: 'deny', outcome: exited(action.exit_code ?? EXIT_DENIED) });
     case 'passthrough':
     case 'approve':
@@ -152,19 +152,22 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
   const script = action.type === 'passthrough' ? undefined : action.script;
   const binary = runtime.binaries.get(request.command) ?? null;
   if (script === undefined && binary === null) {
-    writeToCaller(fds[2], callerMessage(request.command, 'command not found on the server'));
+    await writeToCaller(fds[2], callerMessage(request.command, 'command not found on the server'));
     return { action: 'unknown', outcome: exited(EXIT_NOT_FOUND) };
   }
   const args = request.args.map((a) => runtime.broker.rewrite(a));
+  const context = runtime.broker.newContext(request.command);
   const env = childEnvironment(rewriteEnv(request.env, runtime.broker), {
     ...runtime.sessionEnv,
     PATH: runtime.childPath(request.command),
     ...(runtime.credentials.get(request.command) ?? {}),
-    [ENV_SANDBOX_CONTEXT]: runtime.broker.newContext(request.command),
+    [ENV_SANDBOX_CONTEXT]: context,
   });
-  const cwd = usableCwd(request.cwd, runtime.workdir, () =>
-    writeToCaller(fds[2], callerMessage(request.command, `cwd ${displayText(request.cwd)} is not a directory; running in ${runtime.workdir}`)),
-  );
+  let cwd: string | Buffer = request.cwd;
+  if (!isDirectory(request.cwd)) {
+    cwd = runtime.workdir;
+    await writeToCaller(fds[2], callerMessage(request.command, `cwd ${displayText(request.cwd)} is not a directory; running in ${runtime.workdir}`));
+  }
   const capture = action.type === 'capture';
   let run;
   try {
@@ -174,23 +177,25 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
       env,
       cwd,
       captureStdout: capture,
-    }, deps.reaper, deps.logger);
+    }, deps);
   } catch (err) {
-    writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
+    await writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
     return { action: 'error', outcome: exited(EXIT_DENIED) };
+  } finally {
+    runtime.broker.revokeContext(context); // the command is gone: its context names no live parent
   }
   const outcome = fromExit(run.exit);
   if (!capture) return { action: auditType, outcome, childPid: run.pid };
   if (run.captured === null) {
-    writeToCaller(fds[2], callerMessage(request.command, 'denied: captured output is over the 1 MiB a secret may have'));
+    await writeToCaller(fds[2], callerMessage(request.command, 'denied: captured output is over the 1 MiB a secret may have'));
     return { action: 'capture', outcome: exited(EXIT_DENIED), childPid: run.pid };
   }
   if (outcome.exitCode !== 0) {
-    writeToCaller(fds[1], run.captured); // a failure is not a secret: pass it through unchanged
+    await writeToCaller(fds[1], run.captured); // a failure is not a secret: pass it through unchanged
     return { action: 'capture', outcome, childPid: run.pid };
   }
   const nonce = runtime.broker.storeSecret(trimWhitespace(run.captured));
-  writeToCaller(fds[1], `${nonce}\n`);
+  await writeToCaller(fds[1], `${nonce}\n`);
   return { action: 'capture', outcome, childPid: run.pid };
 }
 
@@ -228,12 +233,10 @@ function approvalRecord(answer: ApprovalAnswer): Record<string, unknown> {
     : { decision: 'deny', approver: answer.approver, reason: answer.reason };
 }
 
-function usableCwd(cwd: WireText, workdir: string, warn: () => void): string {
+function isDirectory(path: WireText): boolean {
   try {
-    if (typeof cwd === 'string' && cwd !== '' && statSync(cwd).isDirectory()) return cwd;
+    return path.length > 0 && statSync(path).isDirectory();
   } catch {
-    // fall through to the workdir
+    return false;
   }
-  warn();
-  return workdir;
 }

@@ -124,7 +124,8 @@ export function peerCredentials(fd: number): PeerCredentials {
  * Closes every fd (an fd already closed is fine). Every fd is attempted before the first other error is
  * thrown, so a failure never leaks the rest.
  */
-export function closeFds(fds: readonly number[]): void {
+/** Closes every fd; never throws (a close error on an NFS/FUSE fd is no reason to stop serving). */
+export function closeFds(fds: readonly number[]): Error | undefined {
   let first: Error | undefined;
   for (const fd of fds) {
     if (libc().close(fd) === 0) continue;
@@ -133,7 +134,7 @@ export function closeFds(fds: readonly number[]): void {
     if (errno === constants.errno.EBADF || errno === constants.errno.EINTR) continue;
     first ??= errnoError('close', errno, String(fd));
   }
-  if (first !== undefined) throw first;
+  return first;
 }
 
 function align8(n: number): number {

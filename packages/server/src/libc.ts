@@ -38,6 +38,7 @@ export interface Libc {
   bind(fd: number, addr: Pointer, addrlen: number): number;
   close(fd: number): number;
   recv(fd: number, buf: Pointer, len: number, flags: number): number;
+  send(fd: number, buf: Pointer, len: number, flags: number): number;
   recvmsg(fd: number, msg: Pointer, flags: number): number;
   getsockopt(fd: number, level: number, name: number, value: Pointer, len: Pointer): number;
   kill(pid: number, sig: number): number;
@@ -67,6 +68,7 @@ const PROTOTYPES = [
   'int bind(int fd, void *addr, uint32_t addrlen)',
   'int close(int fd)',
   'intptr_t recv(int fd, void *buf, size_t len, int flags)',
+  'intptr_t send(int fd, void *buf, size_t len, int flags)',
   'intptr_t recvmsg(int fd, void *msg, int flags)',
   'int getsockopt(int fd, int level, int name, void *value, void *len)',
   'int kill(int pid, int sig)',

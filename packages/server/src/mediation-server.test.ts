@@ -25,7 +25,7 @@ let audit: AuditLog;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shimgate-server-'));
   socketPath = join(dir, 'mediation.sock');
-  audit = openAuditLog(join(dir, 'audit.jsonl'), { session_id: 't', session_name: 't', supervisor_pid: process.pid, sandboxed_pid: null });
+  audit = openAuditLog(join(dir, 'audit.jsonl'), { session_id: 't', session_name: 't', supervisor_pid: process.pid, sandboxed_pid: null, unconfined: false });
   server = createMediationServer({
     socketPath,
     token: TOKEN,
@@ -44,8 +44,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function client(mode: string, token = TOKEN): Promise<string> {
-  const { stdout } = await run('python3', [CLIENT, socketPath, mode, token], { timeout: 10_000 });
+async function client(mode: string, token = TOKEN, timeout = 10_000): Promise<string> {
+  const { stdout } = await run('python3', [CLIENT, socketPath, mode, token], { timeout });
   return stdout.trim();
 }
 
@@ -75,6 +75,13 @@ describe('mediation server', () => {
     },
   );
 
+  it('keeps serving while one caller\'s stderr is a full pipe nobody reads', async () => {
+    const stuck = client('stuck-stderr', TOKEN, 25_000);
+    await new Promise((r) => setTimeout(r, 300)); // the stuck call is taken in and writing
+    expect(await client('good')).toBe('{"exit_code":0}');
+    expect(await stuck).toBe('{"exit_code":127}'); // answered once the write gives up, not before
+  }, 30_000);
+
   it('audits every served call in a chain that verifies', async () => {
     await client('good');
     const text = readFileSync(join(dir, 'audit.jsonl'), 'utf8');
@@ -83,4 +90,26 @@ describe('mediation server', () => {
     const last = JSON.parse(text.trim().split('\n').at(-1)!);
     expect(last).toMatchObject({ command: 'true', action_type: 'passthrough', exit_code: 0, session_id: 't' });
   });
+});
+
+describe('closing the server', () => {
+  it('stops the commands still running', async () => {
+    const closeDir = mkdtempSync(join(tmpdir(), 'shimgate-close-'));
+    const closeAudit = openAuditLog(join(closeDir, 'audit.jsonl'), { session_id: 'c', session_name: 'c', supervisor_pid: process.pid, sandboxed_pid: null, unconfined: false });
+    const closing = createMediationServer({
+      socketPath: join(closeDir, 's.sock'), token: TOKEN, agentUid: process.getuid!(),
+      runtime: testRuntime(closeDir, { sleep: '/bin/sleep' }), audit: closeAudit, logger: pino({ level: 'silent' }),
+    });
+    await closing.listen();
+    const caller = run('python3', [CLIENT, join(closeDir, 's.sock'), 'sleep', TOKEN], { timeout: 20_000 });
+    for (let i = 0; i < 100 && closing.activeCalls === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // let the spawn happen
+    await closing.close();
+    const event = JSON.parse(readFileSync(join(closeDir, 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    expect(event).toMatchObject({ command: 'sleep', signal: 15 });
+    expect(() => process.kill(event.child_pid, 0)).toThrow();
+    await caller.catch(() => undefined);
+    closeAudit.close();
+    rmSync(closeDir, { recursive: true, force: true });
+  }, 30_000);
 });

@@ -10,6 +10,8 @@ import { takeConnection } from './connection-intake.js';
 import { runCall, type CallOutcome, type SessionRuntime } from './call-runner.js';
 import { encodeFrame } from './frame-decoder.js';
 import { markInheritedFdsCloexec } from './libc.js';
+import { signalProcessGroup } from './process-group.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface MediationServerOptions {
   socketPath: string;
@@ -32,15 +34,21 @@ export interface MediationServer {
 export function createMediationServer(options: MediationServerOptions): MediationServer {
   const reaper = createChildReaper();
   const sockets = new Set<Socket>();
+  const children = new Set<number>();
   let active = 0;
   const server: Server = createServer({ pauseOnConnect: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (err) => options.logger.debug({ err }, 'shim connection error'));
     active += 1;
-    serveConnection(socket).finally(() => {
-      active -= 1;
-    });
+    serveConnection(socket)
+      .catch((err: unknown) => {
+        options.logger.error({ err }, 'a shim connection failed');
+        socket.destroy();
+      })
+      .finally(() => {
+        active -= 1;
+      });
   });
 
   async function serveConnection(socket: Socket): Promise<void> {
@@ -56,7 +64,7 @@ export function createMediationServer(options: MediationServerOptions): Mediatio
     }
     let outcome: CallOutcome;
     try {
-      outcome = await runCall(intake, socket, { runtime: options.runtime, reaper, logger: options.logger, audit: options.audit });
+      outcome = await runCall(intake, socket, { runtime: options.runtime, reaper, children, logger: options.logger, audit: options.audit });
     } catch (err) {
       // runCall has closed the fds (its finally); the shim sees the hang-up and exits 125.
       options.logger.error({ err, command: intake.request.command }, 'mediation failed');
@@ -84,10 +92,21 @@ export function createMediationServer(options: MediationServerOptions): Mediatio
         });
       });
     },
-    close() {
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopChildren(children);
       for (const socket of sockets) socket.destroy();
       reaper.close();
-      return new Promise((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
+}
+
+/** Commands still running when the session ends get SIGTERM, then SIGKILL; the reaper sees them go. */
+async function stopChildren(children: Set<number>): Promise<void> {
+  for (const [signal, graceMs] of [[15, 2000], [9, 1000]] as const) {
+    for (const pid of children) signalProcessGroup(pid, signal);
+    for (let waited = 0; children.size > 0 && waited < graceMs; waited += 20) await sleep(20);
+    if (children.size === 0) return;
+  }
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shimgate-peer-'));
   chmodSync(dir, 0o755); // let the other uid reach the socket file, so the peer check itself is tested
   socketPath = join(dir, 'mediation.sock');
-  audit = openAuditLog(join(dir, 'audit.jsonl'), { session_id: 'p', session_name: 'p', supervisor_pid: process.pid, sandboxed_pid: null });
+  audit = openAuditLog(join(dir, 'audit.jsonl'), { session_id: 'p', session_name: 'p', supervisor_pid: process.pid, sandboxed_pid: null, unconfined: false });
   server = createMediationServer({
     socketPath,
     token: TOKEN,

@@ -16,7 +16,7 @@ export interface RealRun {
   file: string;
   argv: (string | Buffer)[];
   env: (string | Buffer)[];
-  cwd: string;
+  cwd: string | Buffer;
   captureStdout: boolean;
 }
 
@@ -35,7 +35,14 @@ const KILL_GRACE_MS = 2000;
 export const MAX_CAPTURE_BYTES = 1024 * 1024;
 const O_CLOEXEC = 0o2000000;
 
-export async function runRealBinary(call: Accepted, socket: Socket, run: RealRun, reaper: ChildReaper, logger: Logger): Promise<RealRunResult> {
+/** What a run needs from its server: the reaper, the log, and the set of live children to stop at close. */
+export interface RunContext {
+  reaper: ChildReaper;
+  logger: Logger;
+  children: Set<number>;
+}
+
+export async function runRealBinary(call: Accepted, socket: Socket, run: RealRun, ctx: RunContext): Promise<RealRunResult> {
   const pipe = run.captureStdout ? openPipe() : null;
   let pid: number;
   try {
@@ -53,12 +60,14 @@ export async function runRealBinary(call: Accepted, socket: Socket, run: RealRun
   } finally {
     if (pipe) libc().close(pipe.write);
   }
+  ctx.children.add(pid);
   const output = pipe ? readAll(pipe.read, () => signalProcessGroup(pid, 9)) : Promise.resolve(null);
-  const stopFollowing = followShim(socket, call, pid, logger);
+  const stopFollowing = followShim(socket, call, pid, ctx.logger);
   try {
-    const [exit, captured] = await Promise.all([reaper.watch(pid), output]);
+    const [exit, captured] = await Promise.all([ctx.reaper.watch(pid), output]);
     return { pid, exit, captured };
   } finally {
+    ctx.children.delete(pid);
     stopFollowing();
   }
 }
@@ -96,12 +105,21 @@ function followShim(socket: Socket, call: Accepted, pid: number, logger: Logger)
   const onFrames = (frames: FrameResult[]): void => {
     for (const frame of frames) {
       const signal = frame.ok ? (frame.value as { signal?: unknown } | null)?.signal : undefined;
-      if (typeof signal === 'number' && FORWARDED_SIGNALS.has(signal)) signalProcessGroup(pid, signal);
-      else logger.warn({ pid }, 'ignored a frame from the shim that is not a forwarded signal');
+      if (typeof signal === 'number' && FORWARDED_SIGNALS.has(signal)) {
+        signalProcessGroup(pid, signal);
+        continue;
+      }
+      // Anything else breaks the protocol: stop reading (no unbounded buffering) and treat it as a hang-up.
+      logger.warn({ pid }, 'the shim sent a frame that is not a forwarded signal: ending the call');
+      socket.destroy();
+      onGone();
+      return;
     }
   };
+  let gone = false;
   const onGone = (): void => {
-    if (done) return;
+    if (done || gone) return;
+    gone = true;
     signalProcessGroup(pid, 15);
     killTimer = setTimeout(() => signalProcessGroup(pid, 9), KILL_GRACE_MS);
     killTimer.unref();

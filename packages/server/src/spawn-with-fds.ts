@@ -106,7 +106,8 @@ function check(result: number, call: string, subject?: string): void {
 function cString(value: string | Buffer, what: string): Buffer {
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   if (bytes.includes(0)) {
-    throw new Error(`spawnWithFds: ${what} contains a NUL byte: ${JSON.stringify(bytes.toString('latin1'))}`);
+    // Name the position only: the value may be a brokered secret or a credential.
+    throw new Error(`spawnWithFds: ${what} contains a NUL byte`);
   }
   return Buffer.concat([bytes, Buffer.alloc(1)]);
 }

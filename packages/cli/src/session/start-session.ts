@@ -71,25 +71,7 @@ export async function startSession(options: StartOptions): Promise<RunningSessio
 }
 
 async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: StartOptions, uid: number): Promise<RunningSession> {
-  const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
-  const mediated = profile.mediation.commands.map((c) => c.name);
-  const audited = profile.mediation.audit.commands.filter((name) => !mediated.includes(name));
-  const binaries = new Map<string, string | null>();
-  for (const command of profile.mediation.commands) {
-    binaries.set(command.name, findRealBinary(command.name, command.binary_path, serverPath, [paths.shimDir]));
-  }
-  for (const name of audited) binaries.set(name, findRealBinary(name, null, serverPath, [paths.shimDir]));
-  const credentials = resolveCredentials(profile.mediation.commands, process.env);
-  installShims(paths, binaries);
-  const childPaths = new Map<string, string>();
-  for (const command of profile.mediation.commands) {
-    const allowed = command.sandbox.allow_commands;
-    if (allowed.length === 0) continue;
-    const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
-    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
-    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
-  }
-
+  // session.json first: until it names a live supervisor, a concurrent start may take the dir for dead.
   const token = randomBytes(32).toString('hex');
   const stateDir = join(process.env.XDG_STATE_HOME || join(process.env.HOME || homedir(), '.local', 'state'), 'shimgate');
   mkdirSync(join(stateDir, 'logs'), { recursive: true, mode: 0o700 });
@@ -109,11 +91,31 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     audit_file: join(stateDir, 'audit', `${paths.id}.jsonl`),
   };
   writeSessionRecord(paths, record);
+  const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  const mediated = profile.mediation.commands.map((c) => c.name);
+  const audited = profile.mediation.audit.commands.filter((name) => !mediated.includes(name));
+  const binaries = new Map<string, string | null>();
+  for (const command of profile.mediation.commands) {
+    binaries.set(command.name, findRealBinary(command.name, command.binary_path, serverPath, [paths.shimDir]));
+  }
+  for (const name of audited) binaries.set(name, findRealBinary(name, null, serverPath, [paths.shimDir]));
+  const credentials = resolveCredentials(profile.mediation.commands, process.env);
+  installShims(paths, binaries);
+  const childPaths = new Map<string, string>();
+  for (const command of profile.mediation.commands) {
+    const allowed = command.sandbox.allow_commands;
+    if (allowed.length === 0) continue;
+    const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
+    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
+    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
+  }
+
   const audit = openAuditLog(record.audit_file, {
     session_id: record.id,
     session_name: record.name,
     supervisor_pid: record.supervisor_pid,
     sandboxed_pid: null,
+    unconfined: record.unconfined,
   });
   const defaultChildPath = `${paths.shimDir}:${serverPath}`;
   const server = createMediationServer({
@@ -125,7 +127,7 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
       workdir: options.workdir,
       profile,
       binaries,
-      sessionEnv: sessionVariables(paths, token, mediated, audited),
+      sessionEnv: { ...supervisorHomeVariables(process.env), ...sessionVariables(paths, token, mediated, audited) },
       childPath: (command) => childPaths.get(command) ?? defaultChildPath,
       credentials,
       broker: createBroker(),
@@ -160,4 +162,10 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
       removeSession(paths);
     },
   };
+}
+
+/** The real command's HOME and XDG dirs are the supervisor's; the caller may not choose them. */
+function supervisorHomeVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR'];
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])));
 }

@@ -104,3 +104,13 @@ describe('broker: rewrite', () => {
     expect(b.hasNonce(text)).toBe(expected);
   });
 });
+
+describe('revokeContext', () => {
+  it('makes a context nonce name nobody once its command is gone', () => {
+    const broker = createBroker();
+    const nonce = broker.newContext('gh');
+    expect(broker.contextParent(nonce)).toBe('gh');
+    broker.revokeContext(nonce);
+    expect(broker.contextParent(nonce)).toBeNull();
+  });
+});

@@ -21,6 +21,8 @@ export interface Broker {
   storeSecret(secret: Buffer): string;
   /** A fresh nonce naming a sandbox context whose calls come from `parent`. */
   newContext(parent: string): string;
+  /** Forgets a context once its command has exited, so a leaked nonce cannot claim that parent later. */
+  revokeContext(nonce: string): void;
   /** The parent a context nonce names; null (= the agent) for anything else. */
   contextParent(nonce: string): string | null;
   /**
@@ -86,6 +88,9 @@ export function createBroker(): Broker {
       const nonce = freshNonce();
       contexts.set(nonce, parent);
       return nonce;
+    },
+    revokeContext(nonce) {
+      contexts.delete(nonce);
     },
     contextParent(nonce) {
       return contexts.get(nonce) ?? null;

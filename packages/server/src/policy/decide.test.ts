@@ -15,6 +15,7 @@ function command(name: string, over: Partial<ResolvedCommand> = {}): ResolvedCom
       fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
       network: { block: false, allowed_hosts: [] },
       allow_commands: [],
+      landlock: 'required',
     },
     credentials: {},
     caller_policy: { agent_allowed: true, allowed_parents: null },

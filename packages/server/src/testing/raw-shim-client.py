@@ -49,6 +49,19 @@ def main():
         socket.send_fds(s, [frame(request("0" * 64))], [0, 1, 2])
     elif mode == "idle":
         pass
+    elif mode == "stuck-stderr":
+        # stderr is a full pipe nobody reads, blocking for its writers: a message to it cannot complete.
+        r, w = os.pipe()
+        os.set_blocking(w, False)
+        try:
+            while True:
+                os.write(w, b"x" * 65536)
+        except BlockingIOError:
+            pass
+        os.set_blocking(w, True)
+        socket.send_fds(s, [frame(request(token, "no-such-command"))], [0, 1, w])
+    elif mode == "sleep":
+        socket.send_fds(s, [frame(request(token, "sleep", ["100"]))], [0, 1, 2])
     elif mode == "sleep-then-hang-up":
         socket.send_fds(s, [frame(request(token, "sleep", ["100"]))], [0, 1, 2])
         time.sleep(0.5)
