@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerRunCommand } from './commands/run.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerProfileCommands(cli, exit);
   registerRunCommand(cli, exit);
   registerExplainCommand(cli, exit);
+  registerDoctorCommand(cli, exit);
   registerAuditCommands(cli, exit);
   try {
     await cli.parseAsync();

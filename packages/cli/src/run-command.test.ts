@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHIMGATE_BIN, shimgate } from './testing/run-cli.js';
+import { SHIMGATE_BIN } from './testing/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shimgate-run-'));
 const work = join(root, 'work');
@@ -141,7 +141,7 @@ describe('shimgate run --unconfined', () => {
   });
 
   it('writes session.json and the sidecars while the session runs', () => {
-    const r = agent('d=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); cat "$d/session.json"; echo; cat "$SHIMGATE_SHIM_SOURCES_DIR/tool"; stat -c %a "$d" "$d/agent" "$SHIMGATE_SOCKET"');
+    const r = agent('d=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); /bin/cat "$d/session.json"; echo; /bin/cat "$SHIMGATE_SHIM_SOURCES_DIR/tool"; stat -c %a "$d" "$d/agent" "$SHIMGATE_SOCKET"');
     const text = r.stdout.toString();
     const record = JSON.parse(text.slice(0, text.lastIndexOf('}') + 1));
     expect(record).toMatchObject({
@@ -164,12 +164,6 @@ describe('shimgate run --unconfined', () => {
     const socket = r.stdout.toString().trim();
     expect(socket).toMatch(/\/agent\/mediation\.sock$/);
     expect(existsSync(join(socket, '..', '..'))).toBe(false);
-  });
-
-  it('refuses to run without --unconfined while there is no sandbox', () => {
-    const r = shimgate(['run', '--', 'true'], { env });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('--unconfined');
   });
 });
 

@@ -1,2 +1,11 @@
-// Filled in by its own issue; see ../../../README.md.
-export {};
+export { agentSandboxCommand } from './agent-sandbox.js';
+export type { AgentSandboxOptions, SandboxCommand } from './agent-sandbox.js';
+export { buildBwrapArgv } from './bwrap-argv.js';
+export type { BwrapInput } from './bwrap-argv.js';
+export { execHelperArgv, EXEC_HELPER_NAME } from './exec-helper-argv.js';
+export type { ExecHelperInput } from './exec-helper-argv.js';
+export { probeBwrap, probeExecHelper, probeUserNamespaces } from './probes.js';
+export type { HelperProbe, ProbeResult } from './probes.js';
+export { linuxBubblewrapBackend, selectBackend } from './sandbox-backend.js';
+export type { AgentSandboxBackend } from './sandbox-backend.js';
+export { BUILT_SHIM_PATH, EXEC_HELPER_PATH } from './built-programs.js';

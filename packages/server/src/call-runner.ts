@@ -31,6 +31,8 @@ export interface SessionRuntime {
   credentials: CredentialTable;
   broker: Broker;
   approvals: ApprovalGate;
+  /** What actually gets spawned to run `file` for `command`: its per-command sandbox in front of it. */
+  sandboxed(command: string, file: string, argv: readonly (string | Buffer)[]): { file: string; argv: (string | Buffer)[] };
 }
 
 export interface CallOutcome {
@@ -171,13 +173,12 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
   const capture = action.type === 'capture';
   let run;
   try {
-    run = await runRealBinary(call, socket, {
-      file: script === undefined ? (binary as string) : '/bin/sh',
-      argv: script === undefined ? [request.command, ...args] : ['sh', '-c', script, request.command, ...args],
-      env,
-      cwd,
-      captureStdout: capture,
-    }, deps);
+    const launch = runtime.sandboxed(
+      request.command,
+      script === undefined ? (binary as string) : '/bin/sh',
+      script === undefined ? [request.command, ...args] : ['sh', '-c', script, request.command, ...args],
+    );
+    run = await runRealBinary(call, socket, { ...launch, env, cwd, captureStdout: capture }, deps);
   } catch (err) {
     await writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
     return { action: 'error', outcome: exited(EXIT_DENIED) };

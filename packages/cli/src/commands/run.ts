@@ -4,13 +4,14 @@ import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
+import { EXEC_HELPER_PATH, probeExecHelper, selectBackend, type AgentSandboxBackend } from '@shimgate/sandbox';
 import type { ExitCodeSink } from '../exit-code.js';
-import { startSession, type RunningSession } from '../session/start-session.js';
+import { startSession, type RunningSession, type StartOptions } from '../session/start-session.js';
 
 export function registerRunCommand(cli: Argv, exit: ExitCodeSink): void {
   cli.command(
     'run [command..]',
-    'run an agent command in a mediated session (put the command after --)',
+    'run an agent command in a mediated, sandboxed session (put the command after --)',
     (y) =>
       y
         .positional('command', { type: 'string', array: true, describe: 'the agent command and its arguments' })
@@ -32,50 +33,88 @@ export function registerRunCommand(cli: Argv, exit: ExitCodeSink): void {
   );
 }
 
-async function run(options: Parameters<typeof startSession>[0]): Promise<number> {
+async function run(options: StartOptions): Promise<number> {
   if (options.agentCommand.length === 0) throw new ShimgateError('USAGE', 'run needs a command: shimgate run -- CMD ARGS…');
-  if (!options.unconfined) {
-    throw new ShimgateError(
-      'NO_SANDBOX',
-      'the agent sandbox is not available in this version, so run refuses to start.\n' +
-        'Pass --unconfined to run the agent without it (mediation and audit still apply).',
-    );
-  }
-  process.stderr.write('shimgate: UNCONFINED: the agent runs without a sandbox; it can bypass its shims\n');
-  const session = await startSession(options);
+  const signals = new SupervisorSignals();
   try {
-    return await runAgent(session, options.agentCommand, options.workdir);
+    const backend = options.unconfined ? null : bootGate();
+    if (backend === null) process.stderr.write('shimgate: UNCONFINED: the agent runs without its sandbox; it can bypass its shims\n');
+    const session = await startSession(options);
+    try {
+      if (signals.stopRequested) return 128 + (constants.signals[signals.stopRequested] ?? 0);
+      const launch = backend === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : backend.wrap({
+        profile: session.profile,
+        workdir: options.workdir,
+        agentDir: session.paths.agentDir,
+        runtimeRoot: session.runtimeRoot,
+        hiddenDirs: [session.stateDir],
+        mediatedBinaries: session.mediatedBinaries,
+        command: options.agentCommand,
+      });
+      return await runAgent(session, launch.file, launch.args, options.workdir, signals);
+    } finally {
+      await session.stop();
+    }
   } finally {
-    await session.stop();
+    signals.detach();
   }
 }
 
-function runAgent(session: RunningSession, command: string[], workdir: string): Promise<number> {
-  return new Promise((resolveExit, reject) => {
-    const [file, ...args] = command as [string, ...string[]];
+/** The sandbox must be there before anything starts: otherwise refuse, saying why and how to fix it. */
+function bootGate(): AgentSandboxBackend {
+  const backend = selectBackend();
+  const problems = backend.check().flatMap((p) => (p.ok ? [] : [`${p.detail}\n  fix: ${p.fix}`]));
+  const helper = probeExecHelper(EXEC_HELPER_PATH);
+  if (!helper.ok) problems.push(`${helper.detail}\n  fix: ${helper.fix}`);
+  if (problems.length > 0) {
+    throw new ShimgateError(
+      'NO_SANDBOX',
+      `the agent sandbox (${backend.name}) cannot be built, so run refuses to start:\n${problems.map((p) => `- ${p}`).join('\n')}\n` +
+        'Run "shimgate doctor" for every check, or pass --unconfined to run without the sandbox.',
+    );
+  }
+  return backend;
+}
+
+/** While the session starts and runs, the supervisor outlives the signals meant for the agent. */
+class SupervisorSignals {
+  stopRequested: NodeJS.Signals | null = null;
+  private child: { kill(signal: NodeJS.Signals): boolean } | null = null;
+  private readonly handlers: [NodeJS.Signals, () => void][] = [
+    ['SIGINT', () => {}], // the terminal sends it to the agent too; the agent decides
+    ['SIGTERM', () => this.forward('SIGTERM')],
+    ['SIGHUP', () => this.forward('SIGHUP')],
+  ];
+
+  constructor() {
+    for (const [signal, handler] of this.handlers) process.on(signal, handler);
+  }
+
+  attach(child: { kill(signal: NodeJS.Signals): boolean }): void {
+    this.child = child;
+  }
+
+  detach(): void {
+    for (const [signal, handler] of this.handlers) process.off(signal, handler);
+  }
+
+  private forward(signal: NodeJS.Signals): void {
+    if (this.child) this.child.kill(signal);
+    else this.stopRequested = signal;
+  }
+}
+
+function runAgent(session: RunningSession, file: string, args: string[], workdir: string, signals: SupervisorSignals): Promise<number> {
+  return new Promise((resolveExit) => {
     const child = spawn(file, args, { cwd: workdir, env: session.agentEnv, stdio: 'inherit' });
-    // The terminal sends SIGINT to the agent itself; the supervisor stays to clean up after it.
-    const ignore = (): void => {};
-    const forward = (signal: NodeJS.Signals) => (): void => {
-      child.kill(signal);
-    };
-    const onTerm = forward('SIGTERM');
-    const onHup = forward('SIGHUP');
-    process.on('SIGINT', ignore);
-    process.on('SIGTERM', onTerm);
-    process.on('SIGHUP', onHup);
-    const detach = (): void => {
-      process.off('SIGINT', ignore);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGHUP', onHup);
-    };
+    signals.attach(child);
     child.once('spawn', () => session.markRunning(child.pid as number));
     child.once('error', (err) => {
-      detach();
-      reject(new ShimgateError('AGENT_START', `cannot start ${file}: ${err.message}`, { cause: err }));
+      const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126;
+      process.stderr.write(`shimgate: cannot start ${file}: ${err.message}\n`);
+      resolveExit(code);
     });
     child.once('exit', (code, signal) => {
-      detach();
       resolveExit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 0));
     });
   });

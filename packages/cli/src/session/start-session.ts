@@ -10,17 +10,8 @@ import {
   resolveProfile,
   type ResolvedProfile,
 } from '@shimgate/profile';
-import {
-  createAuditReceiver,
-  createBroker,
-  createMediationServer,
-  noAdminGate,
-  openAuditLog,
-  resolveCredentials,
-  type AuditLog,
-} from '@shimgate/server';
-import { buildAgentEnv, sessionVariables } from './agent-env.js';
-import { findRealBinary } from './real-binary.js';
+import { createAuditReceiver, createMediationServer, openAuditLog, type AuditLog } from '@shimgate/server';
+import { buildAgentEnv } from './agent-env.js';
 import { ensureRuntimeRoot, runtimeRootPath } from './runtime-root.js';
 import {
   createSessionDirs,
@@ -32,7 +23,7 @@ import {
   type SessionPaths,
   type SessionRecord,
 } from './session-files.js';
-import { installFilteredShims, installShims } from './shim-install.js';
+import { setUpCommands } from './session-runtime.js';
 
 export interface StartOptions {
   profile: string;
@@ -44,6 +35,10 @@ export interface StartOptions {
 
 export interface RunningSession {
   paths: SessionPaths;
+  runtimeRoot: string;
+  /** shimgate's state dir (audit log, server logs): hidden from the agent. */
+  stateDir: string;
+  mediatedBinaries: string[];
   record: SessionRecord;
   profile: ResolvedProfile;
   agentEnv: Record<string, string>;
@@ -91,25 +86,10 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     audit_file: join(stateDir, 'audit', `${paths.id}.jsonl`),
   };
   writeSessionRecord(paths, record);
-  const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
-  const mediated = profile.mediation.commands.map((c) => c.name);
-  const audited = profile.mediation.audit.commands.filter((name) => !mediated.includes(name));
-  const binaries = new Map<string, string | null>();
-  for (const command of profile.mediation.commands) {
-    binaries.set(command.name, findRealBinary(command.name, command.binary_path, serverPath, [paths.shimDir]));
+  const commands = setUpCommands(paths, profile, options.workdir, token);
+  for (const { command, path } of commands.missingSandboxPaths) {
+    process.stderr.write(`shimgate: sandbox of ${command}: ${path} does not exist, skipping it\n`);
   }
-  for (const name of audited) binaries.set(name, findRealBinary(name, null, serverPath, [paths.shimDir]));
-  const credentials = resolveCredentials(profile.mediation.commands, process.env);
-  installShims(paths, binaries);
-  const childPaths = new Map<string, string>();
-  for (const command of profile.mediation.commands) {
-    const allowed = command.sandbox.allow_commands;
-    if (allowed.length === 0) continue;
-    const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
-    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
-    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
-  }
-
   const audit = openAuditLog(record.audit_file, {
     session_id: record.id,
     session_name: record.name,
@@ -117,22 +97,11 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     sandboxed_pid: null,
     unconfined: record.unconfined,
   });
-  const defaultChildPath = `${paths.shimDir}:${serverPath}`;
   const server = createMediationServer({
     socketPath: paths.mediationSocket,
     token,
     agentUid: uid,
-    runtime: {
-      sessionId: paths.id,
-      workdir: options.workdir,
-      profile,
-      binaries,
-      sessionEnv: { ...supervisorHomeVariables(process.env), ...sessionVariables(paths, token, mediated, audited) },
-      childPath: (command) => childPaths.get(command) ?? defaultChildPath,
-      credentials,
-      broker: createBroker(),
-      approvals: noAdminGate,
-    },
+    runtime: commands.runtime,
     audit,
     logger,
   });
@@ -140,10 +109,13 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
   const auditReceiver = createAuditReceiver({ socketPath: paths.auditSocket, token, audit, logger });
   // A credential read from the supervisor's environment must not reach the agent through it either.
   const credentialVars = profile.mediation.commands.flatMap((c) => Object.values(c.credentials)).flatMap((src) => ('env' in src ? [src.env] : []));
-  const agentEnv = buildAgentEnv({ base: process.env, paths, token, mediated, audited, block: [...profile.mediation.env.block, ...credentialVars] });
+  const agentEnv = buildAgentEnv({ base: process.env, paths, token, mediated: commands.mediated, audited: commands.audited, block: [...profile.mediation.env.block, ...credentialVars] });
 
   return {
     paths,
+    runtimeRoot: dirname(dirname(paths.dir)),
+    stateDir,
+    mediatedBinaries: commands.mediatedBinaries,
     record,
     profile,
     agentEnv,
@@ -162,10 +134,4 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
       removeSession(paths);
     },
   };
-}
-
-/** The real command's HOME and XDG dirs are the supervisor's; the caller may not choose them. */
-function supervisorHomeVariables(env: NodeJS.ProcessEnv): Record<string, string> {
-  const names = ['HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR'];
-  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])));
 }

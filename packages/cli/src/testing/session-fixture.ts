@@ -41,13 +41,17 @@ export class SessionFixture {
     return path;
   }
 
-  agent(profile: string, script: string, options: { input?: string; env?: Record<string, string> } = {}): AgentResult {
+  agent(
+    profile: string,
+    script: string,
+    options: { input?: string; env?: Record<string, string>; confined?: boolean; uid?: number; gid?: number } = {},
+  ): AgentResult {
     const auditDir = join(this.env.XDG_STATE_HOME!, 'shimgate', 'audit');
     const before = new Set(existsSync(auditDir) ? readdirSync(auditDir) : []);
     const r = spawnSync(
       process.execPath,
-      [SHIMGATE_BIN, 'run', '--unconfined', '--profile', profile, '--workdir', this.work, '--', 'sh', '-c', script],
-      { env: { ...process.env, ...this.env, ...options.env }, input: options.input, encoding: 'utf8', timeout: 60_000 },
+      [SHIMGATE_BIN, 'run', ...(options.confined ? [] : ['--unconfined']), '--profile', profile, '--workdir', this.work, '--', 'sh', '-c', script],
+      { env: { ...process.env, ...this.env, ...options.env }, input: options.input, encoding: 'utf8', timeout: 60_000, uid: options.uid, gid: options.gid },
     );
     const created = (existsSync(auditDir) ? readdirSync(auditDir) : []).filter((f) => !before.has(f));
     const auditText = created.length === 1 ? readFileSync(join(auditDir, created[0]!), 'utf8') : '';

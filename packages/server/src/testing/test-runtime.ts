@@ -20,5 +20,7 @@ export function testRuntime(
     credentials: new Map(),
     broker: createBroker(),
     approvals: noAdminGate,
+    // Server tests exercise the protocol; the per-command sandbox has its own tests and the e2e ones.
+    sandboxed: (_command, file, argv) => ({ file, argv: [...argv] }),
   };
 }

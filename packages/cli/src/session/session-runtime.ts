@@ -1,0 +1,87 @@
+// Everything the mediation server needs to know about the session's commands, worked out once at
+// start: the real binaries, the shims (and filtered shim dirs for allow_commands), the credentials,
+// the PATH each command's children get, and how each command is put in its per-command sandbox.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ResolvedProfile } from '@shimgate/profile';
+import { EXEC_HELPER_PATH, execHelperArgv } from '@shimgate/sandbox';
+import { createBroker, noAdminGate, resolveCredentials, type SessionRuntime } from '@shimgate/server';
+import { sessionVariables } from './agent-env.js';
+import { findRealBinary } from './real-binary.js';
+import type { SessionPaths } from './session-files.js';
+import { installFilteredShims, installShims } from './shim-install.js';
+
+export interface CommandSetup {
+  runtime: SessionRuntime;
+  mediated: string[];
+  audited: string[];
+  /** Real binaries of mediated commands, to hide from the agent. */
+  mediatedBinaries: string[];
+  /** Sandbox paths that do not exist (skipped), to tell the user at start. */
+  missingSandboxPaths: { command: string; path: string }[];
+}
+
+export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, workdir: string, token: string): CommandSetup {
+  const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  const mediated = profile.mediation.commands.map((c) => c.name);
+  const audited = profile.mediation.audit.commands.filter((name) => !mediated.includes(name));
+  const binaries = new Map<string, string | null>();
+  for (const command of profile.mediation.commands) {
+    binaries.set(command.name, findRealBinary(command.name, command.binary_path, serverPath, [paths.shimDir]));
+  }
+  for (const name of audited) binaries.set(name, findRealBinary(name, null, serverPath, [paths.shimDir]));
+  const credentials = resolveCredentials(profile.mediation.commands, process.env);
+  installShims(paths, binaries);
+
+  const childPaths = new Map<string, string>();
+  for (const command of profile.mediation.commands) {
+    const allowed = command.sandbox.allow_commands;
+    if (allowed.length === 0) continue;
+    const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
+    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
+    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
+  }
+  const defaultChildPath = `${paths.shimDir}:${serverPath}`;
+  const sandboxOf = new Map(profile.mediation.commands.map((c) => [c.name, c.sandbox]));
+
+  const runtime: SessionRuntime = {
+    sessionId: paths.id,
+    workdir,
+    profile,
+    binaries,
+    sessionEnv: { ...supervisorHomeVariables(process.env), ...sessionVariables(paths, token, mediated, audited) },
+    childPath: (command) => childPaths.get(command) ?? defaultChildPath,
+    credentials,
+    broker: createBroker(),
+    approvals: noAdminGate,
+    sandboxed: (command, file, [argv0, ...args]) => ({
+      file: EXEC_HELPER_PATH,
+      argv: execHelperArgv({
+        sandbox: sandboxOf.get(command)!,
+        workdir,
+        workdirAccess: profile.workdir.access,
+        executeDirs: [paths.agentDir], // the shims, so the command's own children reach the server
+        binary: file,
+        argv0: String(argv0 ?? command),
+        args,
+      }),
+    }),
+  };
+  return {
+    runtime,
+    mediated,
+    audited,
+    mediatedBinaries: mediated.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string'),
+    missingSandboxPaths: profile.mediation.commands.flatMap((c) =>
+      [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file]
+        .filter((path) => !existsSync(path))
+        .map((path) => ({ command: c.name, path })),
+    ),
+  };
+}
+
+/** The real command's HOME and XDG dirs are the supervisor's; the caller may not choose them. */
+function supervisorHomeVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR'];
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])));
+}
