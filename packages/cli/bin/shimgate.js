@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
-import { main } from '../dist/main.js';
+// Thin launcher: `npm run build` (run by `npm ci` through `prepare`) compiles the CLI and bundles it
+// into dist/shimgate.mjs (see scripts/bundle-cli.mjs for why).
+import { main } from '../dist/shimgate.mjs';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 // Can this machine build the sandboxes? Each probe really tries (runs bwrap, runs the helper) and,
 // when the answer is no, says exactly what failed and one concrete way to fix it. Used by
 // `shimgate doctor` and by `shimgate run` before it starts an agent.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export type ProbeResult = { ok: true; detail: string } | { ok: false; detail: string; fix: string };
@@ -30,6 +30,20 @@ export function probeBwrap(bwrapPath = 'bwrap'): ProbeResult {
   }
   const version = spawnSync(bwrapPath, ['--version'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS }).stdout?.trim();
   return { ok: true, detail: `${version || bwrapPath} builds a sandbox (pid namespace, /dev, /proc)` };
+}
+
+/**
+ * The same probe without blocking, for `shimgate run`: it runs beside the session's set-up instead of
+ * before it (a bwrap start costs ~25 ms here), and skips the version query.
+ */
+export function probeBwrapAsync(bwrapPath = 'bwrap'): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    execFile(bwrapPath, BWRAP_PROBE_ARGS, { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS }, (err, _stdout, stderr) => {
+      if (!err) return resolve({ ok: true, detail: `${bwrapPath} builds a sandbox` });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return resolve({ ok: false, detail: `${bwrapPath} not found`, fix: 'apt-get install bubblewrap' });
+      resolve({ ok: false, detail: `${bwrapPath} failed: ${stderr.trim() || err.message}`, fix: bwrapFix(stderr) });
+    });
+  });
 }
 
 function bwrapFix(stderr: string): string {

@@ -1,10 +1,11 @@
 // `shimgate run [--profile P] [--workdir DIR] [--name N] [--unconfined] -- CMD ARGS…`
 import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
-import { EXEC_HELPER_PATH, probeExecHelper, selectBackend, type AgentSandboxBackend } from '@shimgate/sandbox';
+import { EXEC_HELPER_PATH, selectBackend, type AgentSandboxBackend } from '@shimgate/sandbox';
 import type { ExitCodeSink } from '../exit-code.js';
 import { startSession, type RunningSession, type StartOptions } from '../session/start-session.js';
 
@@ -37,12 +38,13 @@ async function run(options: StartOptions): Promise<number> {
   if (options.agentCommand.length === 0) throw new ShimgateError('USAGE', 'run needs a command: shimgate run -- CMD ARGS…');
   const signals = new SupervisorSignals();
   try {
-    const backend = options.unconfined ? null : bootGate();
-    if (backend === null) process.stderr.write('shimgate: UNCONFINED: the agent runs without its sandbox; it can bypass its shims\n');
+    const gate = options.unconfined ? null : startBootGate();
+    if (gate === null) process.stderr.write('shimgate: UNCONFINED: the agent runs without its sandbox; it can bypass its shims\n');
     const session = await startSession(options);
     try {
+      if (gate !== null) await gate.passed; // nothing of the agent's has run yet: refusing here is clean
       if (signals.stopRequested) return 128 + (constants.signals[signals.stopRequested] ?? 0);
-      const launch = backend === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : backend.wrap({
+      const launch = gate === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : gate.backend.wrap({
         profile: session.profile,
         workdir: options.workdir,
         agentDir: session.paths.agentDir,
@@ -60,20 +62,30 @@ async function run(options: StartOptions): Promise<number> {
   }
 }
 
-/** The sandbox must be there before anything starts: otherwise refuse, saying why and how to fix it. */
-function bootGate(): AgentSandboxBackend {
+/**
+ * The sandbox must work before the agent starts: otherwise refuse, saying why and how to fix it. The
+ * probes run beside the session's set-up (`passed` rejects with the reasons); the per-command helper
+ * only has to be there here, since it refuses by itself on a kernel without Landlock.
+ */
+function startBootGate(): { backend: AgentSandboxBackend; passed: Promise<void> } {
   const backend = selectBackend();
-  const problems = backend.check().flatMap((p) => (p.ok ? [] : [`${p.detail}\n  fix: ${p.fix}`]));
-  const helper = probeExecHelper(EXEC_HELPER_PATH);
-  if (!helper.ok) problems.push(`${helper.detail}\n  fix: ${helper.fix}`);
-  if (problems.length > 0) {
-    throw new ShimgateError(
-      'NO_SANDBOX',
-      `the agent sandbox (${backend.name}) cannot be built, so run refuses to start:\n${problems.map((p) => `- ${p}`).join('\n')}\n` +
-        'Run "shimgate doctor" for every check, or pass --unconfined to run without the sandbox.',
-    );
-  }
-  return backend;
+  const passed = backend.checkAsync().then((results) => {
+    const problems = results.flatMap((p) => (p.ok ? [] : [`${p.detail}\n  fix: ${p.fix}`]));
+    try {
+      accessSync(EXEC_HELPER_PATH, fsConstants.X_OK);
+    } catch {
+      problems.push(`the sandbox helper ${EXEC_HELPER_PATH} is not built\n  fix: run "npm run build" (npm ci does it)`);
+    }
+    if (problems.length > 0) {
+      throw new ShimgateError(
+        'NO_SANDBOX',
+        `the agent sandbox (${backend.name}) cannot be built, so run refuses to start:\n${problems.map((p) => `- ${p}`).join('\n')}\n` +
+          'Run "shimgate doctor" for every check, or pass --unconfined to run without the sandbox.',
+      );
+    }
+  });
+  passed.catch(() => {}); // handled where it is awaited; this only keeps an early failure from going unhandled
+  return { backend, passed };
 }
 
 /** While the session starts and runs, the supervisor outlives the signals meant for the agent. */

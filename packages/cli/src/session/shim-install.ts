@@ -4,12 +4,10 @@
 // rather than on every call.
 import { copyFileSync, chmodSync, existsSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ShimgateError } from '@shimgate/profile';
+import { BUILT_SHIM_PATH as BUILT_SHIM } from '@shimgate/sandbox';
 import type { SessionPaths } from './session-files.js';
 
-/** Built by `make -C shim` (the root package's build script). */
-export const BUILT_SHIM = fileURLToPath(new URL('../../../../shim/build/shimgate-shim', import.meta.url));
 
 export function installShims(paths: SessionPaths, realBinaries: ReadonlyMap<string, string | null>): void {
   if (!existsSync(BUILT_SHIM)) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const SHIMGATE_BIN = fileURLToPath(new URL('../../bin/shimgate.js', import.meta.url));
-const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const BUILT_MAIN = fileURLToPath(new URL('../../dist/shimgate.mjs', import.meta.url));
 
 export interface CliResult {
   status: number | null;

@@ -1,0 +1,110 @@
+// P5: what the per-command sandbox (the Landlock/seccomp exec helper) adds to a mediated /bin/true,
+// over the same call without it (goal: p50 ≤ 1.5 ms). Two servers in this process, identical but for
+// the helper, called alternately by a driver process through the real shim.
+// P6: wall time of `shimgate run -- true` on the default profile (goal ≤ 150 ms), with a bare
+// `node -e 0` measured alongside for scale.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { normalizeProfile } from '@shimgate/profile';
+import { BUILT_SHIM_PATH, EXEC_HELPER_PATH, execHelperArgv } from '@shimgate/sandbox';
+import { createBroker, createMediationServer, noAdminGate, openAuditLog } from '@shimgate/server';
+
+const CALLS = 300;
+const RUNS = 15;
+const TOKEN = 'ab'.repeat(32);
+const root = join(import.meta.dirname, '..');
+
+function runtime(dir, withHelper) {
+  const profile = normalizeProfile({ mediation: { commands: [{ name: 'true' }] } });
+  const sandbox = profile.mediation.commands[0].sandbox;
+  return {
+    sessionId: 'bench', workdir: dir, profile, binaries: new Map([['true', '/bin/true']]), sessionEnv: {},
+    childPath: () => '/usr/bin:/bin', credentials: new Map(), broker: createBroker(), approvals: noAdminGate,
+    sandboxed: withHelper
+      ? (command, file, [argv0, ...args]) => ({
+          file: EXEC_HELPER_PATH,
+          argv: execHelperArgv({ sandbox, workdir: dir, workdirAccess: 'readwrite', executeDirs: [], binary: file, argv0, args }),
+        })
+      : (command, file, argv) => ({ file, argv: [...argv] }),
+  };
+}
+
+async function server(dir, name, withHelper) {
+  const audit = openAuditLog(join(dir, `${name}.jsonl`), { session_id: name, session_name: name, supervisor_pid: process.pid, sandboxed_pid: null, unconfined: false });
+  const s = createMediationServer({ socketPath: join(dir, `${name}.sock`), token: TOKEN, agentUid: process.getuid(), runtime: runtime(dir, withHelper), audit, logger: pino({ level: 'silent' }) });
+  await s.listen();
+  return { close: async () => { await s.close(); audit.close(); } };
+}
+
+// The driver must not be this process (its event loop serves the calls): python3 spawns and waits.
+const DRIVER = `
+import os, sys, time
+shim, plain, helper, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def call(sock):
+    env = dict(os.environ, SHIMGATE_SOCKET=sock)
+    t = time.perf_counter(); pid = os.posix_spawn(shim, ['true'], env); os.waitpid(pid, 0); return (time.perf_counter() - t) * 1000
+for _ in range(20): call(plain); call(helper)
+a, b = [], []
+for _ in range(n): a.append(call(plain)); b.append(call(helper))
+a.sort(); b.sort()
+print(a[len(a)//2], b[len(b)//2])
+`;
+
+async function commandSandbox() {
+  const dir = mkdtempSync(join(tmpdir(), 'shimgate-bench-sb-'));
+  try {
+    const shimDir = join(dir, 'shims');
+    mkdirSync(shimDir);
+    copyFileSync(BUILT_SHIM_PATH, join(shimDir, 'true'));
+    chmodSync(join(shimDir, 'true'), 0o755);
+    const plain = await server(dir, 'plain', false);
+    const helper = await server(dir, 'helper', true);
+    const driver = spawnAsync('python3', ['-c', DRIVER, join(shimDir, 'true'), join(dir, 'plain.sock'), join(dir, 'helper.sock'), String(CALLS)], {
+      ...process.env, SHIMGATE_MEDIATED: 'true', SHIMGATE_SESSION_TOKEN: TOKEN,
+    });
+    const [p, h] = (await driver).trim().split(' ').map(Number);
+    await plain.close();
+    await helper.close();
+    console.log(`P5 mediated /bin/true x${CALLS}: p50 ${p.toFixed(2)} ms without the sandbox helper, ${h.toFixed(2)} ms with it`);
+    console.log(`P5 per-command sandbox added latency: p50 ${(h - p).toFixed(2)} ms (goal ≤ 1.5)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnAsync(file, args, env) {
+  return import('node:child_process').then(({ execFile }) => new Promise((resolve, reject) => {
+    execFile(file, args, { env }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  }));
+}
+
+function wallTimes(args, cwd) {
+  const times = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+function runWallTime() {
+  const dir = mkdtempSync(join(tmpdir(), 'shimgate-bench-run-'));
+  try {
+    const bare = wallTimes(['-e', '0'], dir);
+    const run = wallTimes([join(root, 'packages/cli/bin/shimgate.js'), 'run', '--', 'true'], dir);
+    console.log(`P6 shimgate run -- true (default profile, median of ${RUNS}): ${run.toFixed(0)} ms (goal ≤ 150); node -e 0 alone: ${bare.toFixed(0)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run() {
+  await commandSandbox();
+  runWallTime();
+}
