@@ -117,6 +117,14 @@ describe('the per-command sandbox', () => {
     expect(confined(`netopen ${port}`).stdout).toBe('connected\n');
   });
 
+  it('skips sandbox paths that do not exist, with a warning at start', () => {
+    const missing = join(fx.root, 'no-such-dir');
+    const p = fx.profile({ extends: 'default', mediation: { commands: [{ name: 'tool', binary_path: join(fx.root, 'bin', 'tool'), sandbox: { fs_read: [missing] } }] } }, 'missing.json');
+    const r = confined('tool still-runs', p);
+    expect(r.stderr).toContain(`shimgate: sandbox of tool: ${missing} does not exist, skipping it`);
+    expect(r.stdout).toBe('tool ran: still-runs\n');
+  });
+
   it('its child calling another mediated command through the shim still reaches the server', () => {
     const r = confined('outer');
     expect(r.stdout).toBe('tool ran: nested from outer\n');
@@ -148,11 +156,18 @@ describe('as an unprivileged user', () => {
     chownTree(fx.root);
   });
 
-  it('runs the same sandbox: denied file hidden, real binary refused, shim works', () => {
-    const r = fx.agent(profile, `id -u; cat ${HOME}/.ssh/id_rsa || echo denied; ${join(fx.root, 'bin', 'tool')} direct || echo direct-refused; tool ok`, {
-      confined: true, uid, gid, env: { HOME, XDG_RUNTIME_DIR: '' },
-    });
+  it('runs the same sandbox: denied file hidden, writes confined, real binary refused, shim works', () => {
+    const script = [
+      'id -u',
+      `cat ${HOME}/.ssh/id_rsa || echo denied`,
+      `echo x > ${HOME}/new.txt || echo home-refused`,
+      `echo x > ${fx.work}/mine.txt && echo workdir-ok`,
+      'd=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); [ -e "$d/control.sock" ] || echo control-hidden',
+      `${join(fx.root, 'bin', 'tool')} direct || echo direct-refused`,
+      'tool ok',
+    ].join('; ');
+    const r = fx.agent(profile, script, { confined: true, uid, gid, env: { HOME, XDG_RUNTIME_DIR: '' } });
     expect(r.stderr).not.toContain('UNCONFINED');
-    expect(r.stdout).toBe(`${uid}\ndenied\ndirect-refused\ntool ran: ok\n`);
+    expect(r.stdout).toBe(`${uid}\ndenied\nhome-refused\nworkdir-ok\ncontrol-hidden\ndirect-refused\ntool ran: ok\n`);
   });
 });
