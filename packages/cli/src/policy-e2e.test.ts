@@ -43,6 +43,7 @@ beforeAll(() => {
         { name: 'stranger', binary_path: fx.script('stranger', 'inner "$@"') },
         { name: 'allowing-parent', binary_path: fx.script('allowing-parent', 'inner "$@"'), sandbox: { allow_commands: ['inner'] } },
       ],
+      approval: { timeout_secs: 1 }, // nobody answers in these tests: each admin call times out
     },
   });
 });
@@ -89,11 +90,11 @@ describe('actions', () => {
     expect(r.stdout).toBe('from-script-token abc\n');
   });
 
-  it('admin rules and approve actions are denied while no admin can answer', () => {
+  it('admin rules and approve actions are denied when no admin answers in time', () => {
     const merge = fx.agent(profile, 'gh pr merge 7');
     expect(merge.status).toBe(126);
-    expect(merge.stderr).toContain('shimgate: gh: denied: no admin available');
-    expect(merge.events.at(-1)).toMatchObject({ action_type: 'denied', approval: { decision: 'deny', reason: 'no admin available' } });
+    expect(merge.stderr).toContain('shimgate: gh: denied: approval timed out');
+    expect(merge.events.at(-1)).toMatchObject({ action_type: 'denied', approval: { decision: 'deny', reason: 'approval timed out' } });
     expect(fx.agent(profile, 'kubectl delete pod x').status).toBe(126);
   });
 });
@@ -177,7 +178,7 @@ describe('flag tricks do not slip past an intercept', () => {
   it.each([['gh -R o/r pr merge 7'], ['gh pr --repo o/r merge'], ['gh pr -R o/r merge --squash 7']])('%s needs an admin', (call) => {
     const r = fx.agent(profile, call);
     expect(r.status).toBe(126);
-    expect(r.stderr).toContain('no admin available');
+    expect(r.stderr).toContain('approval timed out');
   });
 
   it('kubectl --context prod delete pod x needs an admin', () => {

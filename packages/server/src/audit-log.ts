@@ -37,6 +37,8 @@ export interface AuditLog {
   append(event: AuditEvent): void;
   /** The agent's pid is known only once it runs. */
   setSandboxedPid(pid: number): void;
+  /** Calls `listener` with every line appended from now on (admins watch the session live). */
+  onAppend(listener: (line: Record<string, unknown>) => void): () => void;
   close(): void;
 }
 
@@ -45,6 +47,7 @@ export function openAuditLog(path: string, session: AuditSession): AuditLog {
   let { prevHash, seq } = resumePoint(path);
   const fd = openSync(path, 'a', 0o600);
   const fields = { ...session };
+  const listeners = new Set<(line: Record<string, unknown>) => void>();
   return {
     path,
     append(event) {
@@ -52,6 +55,14 @@ export function openAuditLog(path: string, session: AuditSession): AuditLog {
       writeSync(fd, `${line}\n`);
       prevHash = hash;
       seq += 1;
+      if (listeners.size > 0) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        for (const listener of listeners) listener(parsed);
+      }
+    },
+    onAppend(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     setSandboxedPid(pid) {
       fields.sandboxed_pid = pid;

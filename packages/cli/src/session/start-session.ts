@@ -10,7 +10,14 @@ import {
   resolveProfile,
   type ResolvedProfile,
 } from '@shimgate/profile';
-import { createAuditReceiver, createMediationServer, openAuditLog, type AuditLog } from '@shimgate/server';
+import {
+  createApprovalQueue,
+  createAuditReceiver,
+  createControlServer,
+  createMediationServer,
+  openAuditLog,
+  type AuditLog,
+} from '@shimgate/server';
 import { buildAgentEnv } from './agent-env.js';
 import { ensureRuntimeRoot, runtimeRootPath } from './runtime-root.js';
 import {
@@ -97,6 +104,15 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     sandboxed_pid: null,
     unconfined: record.unconfined,
   });
+  const approvals = createApprovalQueue({
+    sessionId: record.id,
+    sessionName: record.name,
+    timeoutSecs: profile.mediation.approval.timeout_secs,
+    audit,
+  });
+  commands.runtime.approvals = approvals;
+  const control = createControlServer({ socketPath: paths.controlSocket, adminUid: uid, queue: approvals, audit, status: () => ({ ...record }), logger });
+  await control.listen();
   const server = createMediationServer({
     socketPath: paths.mediationSocket,
     token,
@@ -127,8 +143,10 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
       writeSessionRecord(paths, record);
     },
     async stop() {
+      approvals.close();
       auditReceiver.close();
       await server.close();
+      await control.close();
       audit.close();
       logger.flush();
       removeSession(paths);

@@ -1,0 +1,112 @@
+// Issue 6 end to end: an agent's admin-gated call waits in a real, sandboxed session until an admin
+// answers on control.sock; only the supervisor's uid (or root) may answer.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { SHIMGATE_BIN } from './testing/run-cli.js';
+import { controlCall, waitForControlSocket, waitForPending } from './testing/control-frames.js';
+import { SessionFixture } from './testing/session-fixture.js';
+
+const fx = new SessionFixture();
+let profile: string;
+beforeAll(() => {
+  const gh = fx.script('gh', 'echo "gh ran: $*"');
+  profile = fx.profile({
+    extends: 'default',
+    mediation: {
+      commands: [{ name: 'gh', binary_path: gh, intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] }],
+      approval: { timeout_secs: 60 },
+    },
+  });
+});
+afterAll(() => fx.cleanup());
+
+interface Running {
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  control: Promise<string>;
+}
+
+function startAgent(script: string): Running {
+  rmSync(join(fx.env.XDG_RUNTIME_DIR!, 'shimgate'), { recursive: true, force: true }); // one session at a time
+  const child = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profile, '--workdir', fx.work, '--', 'sh', '-c', script], {
+    env: { ...process.env, ...fx.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return {
+    done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))),
+    control: waitForControlSocket(fx.env.XDG_RUNTIME_DIR!),
+  };
+}
+
+describe('approvals through control.sock', () => {
+  it('holds gh pr merge 7 until approved, then runs it; the audit log names the approver', async () => {
+    const agent = startAgent('gh pr merge 7; echo "rc=$?"');
+    const socket = await agent.control;
+    const [pending] = await waitForPending(socket);
+    expect(pending).toMatchObject({ command: 'gh', args: ['pr', 'merge', '7'], parent: null, rule: 'gh intercept[0] ["pr","merge"]' });
+    expect(pending!.id).toMatch(/^[a-z0-9]{6}$/);
+    expect(Date.parse(pending!.expires_at as string) - Date.parse(pending!.requested_at as string)).toBe(60_000);
+    expect(await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'approve' })).toEqual({ ok: true });
+    const result = await agent.done;
+    expect(result.stdout).toBe('gh ran: pr merge 7\nrc=0\n');
+    const id = basename(dirname(socket));
+    const events = readFileSync(join(fx.env.XDG_STATE_HOME!, 'shimgate', 'audit', `${id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.action_type, e.approval?.status ?? e.approval?.decision])).toEqual([
+      ['approve', 'requested'],
+      ['approve', 'approved'],
+      ['passthrough', 'approve'],
+    ]);
+    expect(events[1].approval).toMatchObject({ id: pending!.id, approver_uid: 0, approver_user: 'root', scope: 'once' });
+    expect(events[2].approval).toMatchObject({ decision: 'approve', approver: { uid: 0, user: 'root' } });
+  });
+
+  it('gives 126 with the reason on the agent\'s stderr when denied', async () => {
+    const agent = startAgent('gh pr merge 8; echo "rc=$?"');
+    const socket = await agent.control;
+    const [pending] = await waitForPending(socket);
+    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny', reason: 'not on a Friday' });
+    const result = await agent.done;
+    expect(result.stdout).toBe('rc=126\n');
+    expect(result.stderr).toContain('shimgate: gh: denied: denied by root: not on a Friday');
+  });
+
+  it('with scope session lets the second identical call through without asking', async () => {
+    const agent = startAgent('gh pr merge 9; gh pr merge 10; echo "rc=$?"');
+    const socket = await agent.control;
+    const [pending] = await waitForPending(socket);
+    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'approve', scope: 'session' });
+    const result = await agent.done;
+    expect(result.stdout).toBe('gh ran: pr merge 9\ngh ran: pr merge 10\nrc=0\n');
+  });
+
+  it('refuses another uid at control.sock, even with the socket opened up', async () => {
+    const user = 'shimgate-peer-test';
+    try {
+      execFileSync('id', ['-u', user], { stdio: 'ignore' });
+    } catch {
+      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
+    }
+    const agent = startAgent('gh pr merge 11; echo "rc=$?"');
+    const socket = await agent.control;
+    const [pending] = await waitForPending(socket);
+    const tryAs = (): Promise<string> =>
+      promisify(execFile)('runuser', ['-u', user, '--', 'python3', '-c',
+        `import socket,struct,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+b=json.dumps({"op":"decide","id":sys.argv[2],"decision":"approve"}).encode(); s.sendall(struct.pack(">I",len(b))+b)
+try: print(s.recv(100) or b"closed")
+except ConnectionResetError: print(b"closed")`, socket, pending!.id as string]).then((r) => r.stdout.trim(), (e: { stderr: string }) => e.stderr);
+    expect(await tryAs()).toContain('Permission denied'); // the session dir is 0700: it cannot even reach it
+    for (let dir = dirname(socket); dir.startsWith(fx.root); dir = dirname(dir)) chmodSync(dir, 0o755);
+    chmodSync(socket, 0o666);
+    expect(await tryAs()).toBe("b'closed'"); // SO_PEERCRED: cut off without an answer
+    expect((await controlCall(socket, { op: 'pending' })).pending).toHaveLength(1); // still pending
+    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny' });
+    expect((await agent.done).stdout).toBe('rc=126\n');
+  });
+});
