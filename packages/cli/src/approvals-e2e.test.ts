@@ -5,7 +5,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { SHIMGATE_BIN } from './testing/run-cli.js';
+import { SHIMGATE_BIN, shimgate } from './testing/run-cli.js';
 import { controlCall, waitForControlSocket, waitForPending } from './testing/control-frames.js';
 import { SessionFixture } from './testing/session-fixture.js';
 
@@ -28,9 +28,9 @@ interface Running {
   control: Promise<string>;
 }
 
-function startAgent(script: string): Running {
+function startAgent(script: string, profilePath = profile): Running {
   rmSync(join(fx.env.XDG_RUNTIME_DIR!, 'shimgate'), { recursive: true, force: true }); // one session at a time
-  const child = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profile, '--workdir', fx.work, '--', 'sh', '-c', script], {
+  const child = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profilePath, '--workdir', fx.work, '--', 'sh', '-c', script], {
     env: { ...process.env, ...fx.env },
   });
   let stdout = '';
@@ -43,7 +43,37 @@ function startAgent(script: string): Running {
   };
 }
 
-describe('approvals through control.sock', () => {
+describe('approvals through control.sock and the admin commands', () => {
+  it('times out with 126 when nobody answers, and shows the request in the meantime', async () => {
+    const quick = fx.profile({
+      extends: 'default',
+      mediation: { commands: [{ name: 'gh', binary_path: join(fx.root, 'bin', 'gh'), intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] }], approval: { timeout_secs: 2 } },
+    }, 'quick.json');
+    const agent = startAgent('gh pr merge 6; echo "rc=$?"', quick);
+    await waitForPending(await agent.control);
+    const listed = shimgate(['approvals', '--json'], { env: fx.env });
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ command: 'gh', args: ['pr', 'merge', '6'] })]);
+    const result = await agent.done;
+    expect(result.stdout).toBe('rc=126\n');
+    expect(result.stderr).toContain('shimgate: gh: denied: approval timed out');
+  });
+
+  it('withdraws the request when the agent gives up, and the agent cannot reach control.sock itself', async () => {
+    const agent = startAgent([
+      'd=$(dirname "$(dirname "$SHIMGATE_SOCKET")")',
+      '[ -e "$d/control.sock" ] && echo control-visible',
+      'gh pr merge 5 & pid=$!',
+      // TERM, not INT: sh starts background jobs with SIGINT ignored, and the shim keeps it ignored.
+      'sleep 1; kill -TERM $pid; wait $pid; echo "rc=$?"',
+    ].join('; '));
+    const socket = await agent.control;
+    await waitForPending(socket);
+    const result = await agent.done;
+    expect(result.stdout).not.toContain('control-visible');
+    expect(result.stdout).toBe('rc=126\n');
+    expect(result.stderr).toContain('shimgate: gh: denied: withdrawn by the caller');
+  });
+
   it('holds gh pr merge 7 until approved, then runs it; the audit log names the approver', async () => {
     const agent = startAgent('gh pr merge 7; echo "rc=$?"');
     const socket = await agent.control;
@@ -51,7 +81,9 @@ describe('approvals through control.sock', () => {
     expect(pending).toMatchObject({ command: 'gh', args: ['pr', 'merge', '7'], parent: null, rule: 'gh intercept[0] ["pr","merge"]' });
     expect(pending!.id).toMatch(/^[a-z0-9]{6}$/);
     expect(Date.parse(pending!.expires_at as string) - Date.parse(pending!.requested_at as string)).toBe(60_000);
-    expect(await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'approve' })).toEqual({ ok: true });
+    const approve = shimgate(['approve', pending!.id as string], { env: fx.env });
+    expect(approve.status).toBe(0);
+    expect(approve.stdout).toContain(`approved ${pending!.id as string}`);
     const result = await agent.done;
     expect(result.stdout).toBe('gh ran: pr merge 7\nrc=0\n');
     const id = basename(dirname(socket));
@@ -69,7 +101,7 @@ describe('approvals through control.sock', () => {
     const agent = startAgent('gh pr merge 8; echo "rc=$?"');
     const socket = await agent.control;
     const [pending] = await waitForPending(socket);
-    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny', reason: 'not on a Friday' });
+    expect(shimgate(['deny', pending!.id as string, '--reason', 'not on a Friday'], { env: fx.env }).status).toBe(0);
     const result = await agent.done;
     expect(result.stdout).toBe('rc=126\n');
     expect(result.stderr).toContain('shimgate: gh: denied: denied by root: not on a Friday');
@@ -79,7 +111,8 @@ describe('approvals through control.sock', () => {
     const agent = startAgent('gh pr merge 9; gh pr merge 10; echo "rc=$?"');
     const socket = await agent.control;
     const [pending] = await waitForPending(socket);
-    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'approve', scope: 'session' });
+    expect(shimgate(['approve', pending!.id as string, '--scope', 'session'], { env: fx.env }).status).toBe(0);
+    expect(shimgate(['approve', pending!.id as string], { env: fx.env }).status).toBe(1); // already decided
     const result = await agent.done;
     expect(result.stdout).toBe('gh ran: pr merge 9\ngh ran: pr merge 10\nrc=0\n');
   });

@@ -2,11 +2,15 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
+import { registerApprovalCommands } from './commands/approvals.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSessionsCommand } from './commands/sessions.js';
+import { registerUiCommand } from './commands/ui.js';
+import { registerWatchCommand } from './commands/watch.js';
 import type { ExitCodeSink } from './exit-code.js';
 
 const VERSION = (
@@ -35,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExplainCommand(cli, exit);
   registerDoctorCommand(cli, exit);
   registerAuditCommands(cli, exit);
+  registerSessionsCommand(cli, exit);
+  registerApprovalCommands(cli, exit);
+  registerWatchCommand(cli, exit);
+  registerUiCommand(cli, exit);
   try {
     await cli.parseAsync();
   } catch (err) {
