@@ -1,11 +1,12 @@
 // Issue 6 end to end: an agent's admin-gated call waits in a real, sandboxed session until an admin
 // answers on control.sock; only the supervisor's uid (or root) may answer.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { SHIMGATE_BIN, shimgate } from './testing/run-cli.js';
+import { startAgentProcess, type AgentProcess } from './testing/cli-processes.js';
+import { shimgate } from './testing/run-cli.js';
 import { controlCall, waitForControlSocket, waitForPending } from './testing/control-frames.js';
 import { SessionFixture } from './testing/session-fixture.js';
 
@@ -23,24 +24,13 @@ beforeAll(() => {
 });
 afterAll(() => fx.cleanup());
 
-interface Running {
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+interface Running extends AgentProcess {
   control: Promise<string>;
 }
 
 function startAgent(script: string, profilePath = profile): Running {
   rmSync(join(fx.env.XDG_RUNTIME_DIR!, 'shimgate'), { recursive: true, force: true }); // one session at a time
-  const child = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profilePath, '--workdir', fx.work, '--', 'sh', '-c', script], {
-    env: { ...process.env, ...fx.env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return {
-    done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))),
-    control: waitForControlSocket(fx.env.XDG_RUNTIME_DIR!),
-  };
+  return { ...startAgentProcess(fx.env, profilePath, fx.work, script), control: waitForControlSocket(fx.env.XDG_RUNTIME_DIR!) };
 }
 
 describe('approvals through control.sock and the admin commands', () => {

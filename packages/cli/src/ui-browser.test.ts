@@ -2,53 +2,18 @@
 // sandboxed session's admin-gated `gh pr merge` by clicking the page's buttons. Needs `npm run build`,
 // bwrap (like approvals-e2e.test.ts) and /usr/bin/chromium (.ci/run installs it); fails when missing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { SHIMGATE_BIN } from './testing/run-cli.js';
+import { startAgentProcess, startUiProcess, type AgentProcess, type UiProcess } from './testing/cli-processes.js';
 import { SessionFixture } from './testing/session-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const fx = new SessionFixture();
 let profile: string;
 let browser: Browser;
-let ui: { url: string; stop(): Promise<number | null> };
-
-function startUi(): Promise<typeof ui> {
-  const child = spawn(process.execPath, [SHIMGATE_BIN, 'ui'], { env: { ...process.env, ...fx.env } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^shimgate ui: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32})\n/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: () => (child.kill('SIGTERM'), exited) });
-    });
-    void exited.then((code) => reject(new Error(`shimgate ui exited (${code}) before printing its URL: ${err}`)));
-  });
-}
-
-interface Agent {
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  /** For a test that failed before answering: the session would otherwise wait out its timeout. */
-  kill(): void;
-}
-
-function startAgent(script: string): Agent {
-  const child = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profile, '--workdir', fx.work, '--', 'sh', '-c', script], {
-    env: { ...process.env, ...fx.env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return {
-    done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))),
-    kill: () => void child.kill('SIGTERM'),
-  };
-}
+let ui: UiProcess;
+const startUi = (): Promise<UiProcess> => startUiProcess(fx.env);
+const startAgent = (script: string): AgentProcess => startAgentProcess(fx.env, profile, fx.work, script);
 
 /**
  * A fresh page on the printed URL. Script errors and CSP violations are collected. With `blockEvents`
@@ -92,7 +57,7 @@ afterAll(async () => {
 });
 
 /** Opens the page, starts the agent, runs `body`; the agent and the page never outlive the test. */
-async function scenario(script: string, blockEvents: boolean, body: (page: Page, agent: Agent) => Promise<void>): Promise<void> {
+async function scenario(script: string, blockEvents: boolean, body: (page: Page, agent: AgentProcess) => Promise<void>): Promise<void> {
   const { page, problems } = await openPage(blockEvents);
   const agent = startAgent(script);
   try {

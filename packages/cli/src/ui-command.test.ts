@@ -2,37 +2,16 @@
 // node:http where a Host header must be forged). Needs `npm run build`; the last test runs a real,
 // sandboxed session (bwrap, like approvals-e2e.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { SHIMGATE_BIN } from './testing/run-cli.js';
+import { startAgentProcess, startUiProcess, type UiProcess } from './testing/cli-processes.js';
 import { SessionFixture } from './testing/session-fixture.js';
 
-interface Ui {
-  base: string;
-  token: string;
-  port: number;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-function startUi(env: Record<string, string>, args: string[] = []): Promise<Ui> {
-  const child = spawn(process.execPath, [SHIMGATE_BIN, 'ui', ...args], { env: { ...process.env, ...env } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^shimgate ui: (http:\/\/127\.0\.0\.1:(\d+)\/)\?token=([A-Za-z0-9_-]{32})\n/.exec(out);
-      if (m) resolve({ base: m[1]!, port: Number(m[2]), token: m[3]!, stop: (s = 'SIGTERM') => (child.kill(s), exited) });
-    });
-    void exited.then((code) => reject(new Error(`shimgate ui exited (${code}) before printing its URL: ${err}${out}`)));
-  });
-}
+type Ui = UiProcess;
+const startUi = startUiProcess;
 
 const fx = new SessionFixture();
 const AUDIT_ID = '0123456789ab';
@@ -180,12 +159,7 @@ describe('shimgate ui with a real session', () => {
     const abort = new AbortController();
     const stream = await fetch(url('/api/events'), { signal: abort.signal });
     const events = eventLines(stream.body!.getReader());
-    const agent = spawn(process.execPath, [SHIMGATE_BIN, 'run', '--profile', profile, '--workdir', fx.work, '--', 'sh', '-c', 'gh pr merge 7; echo "rc=$?"'], {
-      env: { ...process.env, ...fx.env },
-    });
-    let stdout = '';
-    agent.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const done = new Promise<number | null>((resolve) => agent.on('exit', resolve));
+    const agent = startAgentProcess(fx.env, profile, fx.work, 'gh pr merge 7; echo "rc=$?"');
     try {
       const pending = await events.until((e) => e.event === 'pending');
       const approval = pending.approval as Record<string, unknown>;
@@ -198,8 +172,9 @@ describe('shimgate ui with a real session', () => {
       expect(await res.json()).toEqual({ ok: true });
       expect(await events.until((e) => e.event === 'decided')).toMatchObject({ id: approval.id, decision: 'approve', scope: 'once' });
       expect((await events.until((e) => e.event === 'command')).audit).toMatchObject({ command: 'gh', action_type: 'passthrough', exit_code: 0 });
-      expect(await done).toBe(0);
-      expect(stdout).toBe('gh ran: pr merge 7\nrc=0\n');
+      const result = await agent.done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('gh ran: pr merge 7\nrc=0\n');
       const audit = (await (await get('/api/audit', { session: pending.session_id as string })).json()) as { events: Record<string, unknown>[] };
       expect(audit.events.map((e) => e.action_type)).toEqual(['approve', 'approve', 'passthrough']);
     } finally {
