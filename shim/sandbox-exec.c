@@ -7,8 +7,9 @@
  *  1. The helper MUST never exec the binary unless every protection asked for is in place; any
  *     failure is a refusal (126). The one exception is --landlock-optional on a kernel without
  *     Landlock, which runs without Landlock (still no_new_privs, still seccomp).
- *  2. The order MUST be no_new_privs -> Landlock -> seccomp -> execve(absolute path); seccomp is the
- *     last step before exec. There is no execvp and no PATH lookup.
+ *  2. The order MUST be capabilities dropped (as root) -> no_new_privs -> Landlock -> seccomp ->
+ *     execve(absolute path); seccomp is the last step before exec. There is no execvp and no PATH
+ *     lookup. A command run by root MUST keep no capability.
  *  3. The ruleset MUST handle every filesystem right the running Landlock ABI knows, so anything
  *     not granted below is denied.
  *  4. The root directory MUST never be granted implicitly (a binary living in / gets a rule for
@@ -81,6 +82,10 @@
 
 /* An error message is one line of at most this many bytes (it is output, not input). */
 #define MESSAGE_MAX 1024
+
+/* Capability numbers to drop from the bounding set: past the kernel's last one, PR_CAPBSET_DROP
+ * answers EINVAL, which is skipped; 63 covers every capability a 64-bit mask can hold. */
+#define CAP_BOUND_MAX 63
 
 /* --probe's child exits with this when the filter loaded but socket(AF_INET) still worked. */
 #define PROBE_NOT_BLOCKED 255
@@ -462,6 +467,21 @@ static void enforce_landlock(const struct sandbox_opts *o, const char *who)
 	close(rs.fd);
 }
 
+/* As root, the command would keep every capability through execve (root's file capabilities are
+ * all of the bounding set): empty the bounding and ambient sets first, so it keeps none. */
+static void drop_capabilities(const char *who)
+{
+	int cap;
+
+	if (geteuid() != 0)
+		return;
+	for (cap = 0; cap <= CAP_BOUND_MAX; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			denied(who, errno, "prctl PR_CAPBSET_DROP");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		denied(who, errno, "prctl PR_CAP_AMBIENT_CLEAR_ALL");
+}
+
 int main(int argc, char **argv)
 {
 	struct sandbox_opts o;
@@ -473,6 +493,7 @@ int main(int argc, char **argv)
 	snprintf(who, sizeof who, "shimgate: %s", o.argv0); /* a long ARGV0 is cut in messages only */
 	check_opts(&o, who);
 
+	drop_capabilities(who);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		denied(who, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	enforce_landlock(&o, who);

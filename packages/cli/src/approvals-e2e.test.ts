@@ -107,6 +107,39 @@ describe('approvals through control.sock and the admin commands', () => {
     expect(result.stdout).toBe('gh ran: pr merge 9\ngh ran: pr merge 10\nrc=0\n');
   });
 
+  it('refuses a mediated command (same uid, outside bwrap) that tries to approve the agent\'s request', async () => {
+    const approver = fx.script('self-approver', `exec python3 -c '
+import json, os, socket, struct
+path = os.path.join(os.path.dirname(os.path.dirname(os.environ["SHIMGATE_SOCKET"])), "control.sock")
+def call(req):
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
+    b = json.dumps(req).encode(); s.sendall(struct.pack(">I", len(b)) + b)
+    try: data = s.recv(65536)
+    except ConnectionResetError: data = b""
+    return json.loads(data[4:]) if data else None
+pending = call({"op": "pending"})
+print("pending answer:", pending)
+'`);
+    const selfProfile = fx.profile({
+      extends: 'default',
+      mediation: {
+        commands: [
+          { name: 'gh', binary_path: join(fx.root, 'bin', 'gh'), intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] },
+          { name: 'self-approver', binary_path: approver },
+        ],
+        approval: { timeout_secs: 60 },
+      },
+    }, 'self.json');
+    const agent = startAgent('gh pr merge 4 & sleep 1; self-approver; wait $!; echo "rc=$?"', selfProfile);
+    const socket = await agent.control;
+    const [pending] = await waitForPending(socket);
+    await new Promise((r) => setTimeout(r, 2000)); // the self-approver has had its go
+    expect((await controlCall(socket, { op: 'pending' })).pending).toHaveLength(1);
+    await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny' });
+    const result = await agent.done;
+    expect(result.stdout).toBe('pending answer: None\nrc=126\n');
+  });
+
   it('refuses another uid at control.sock, even with the socket opened up', async () => {
     const user = 'shimgate-peer-test';
     try {

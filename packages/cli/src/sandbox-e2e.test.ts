@@ -95,6 +95,12 @@ describe('the agent sandbox', () => {
     expect(r.stdout.trim()).toBe('checked');
   });
 
+  it('leaves the agent no capability, so it cannot unmount what hides shimgate\'s files', () => {
+    const root = join(fx.env.XDG_RUNTIME_DIR!, 'shimgate');
+    const r = confined(`grep ^CapEff /proc/self/status; umount -l ${root} 2>/dev/null && echo unmounted; [ -e "$(dirname "$(dirname "$SHIMGATE_SOCKET")")/control.sock" ] && echo control-visible; echo end`);
+    expect(r.stdout).toBe('CapEff:\t0000000000000000\nend\n');
+  });
+
   it('with network.block, a TCP connect to a loopback listener outside fails', () => {
     const open = confined(`python3 -c 'import socket; socket.create_connection(("127.0.0.1", ${port}), 2); print("connected")'`);
     expect(open.stdout).toContain('connected');

@@ -199,3 +199,10 @@ describe('buildBwrapArgv: refusals', () => {
     expect(() => buildBwrapArgv({ ...i, kinds })).toThrow(/nothing is known about \/usr/);
   });
 });
+
+describe('capabilities', () => {
+  it('drops every capability (bwrap run by root would otherwise leave them all)', () => {
+    const argv = buildBwrapArgv(input({}));
+    expect(argv.slice(0, argv.indexOf('--cap-drop') + 2)).toEqual(['--die-with-parent', '--new-session', '--unshare-pid', '--cap-drop', 'ALL']);
+  });
+});

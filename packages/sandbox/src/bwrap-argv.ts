@@ -85,7 +85,9 @@ export function buildBwrapArgv(input: BwrapInput): string[] {
   const sealed = mounts.filter((m) => m.seal).map((m) => m.path);
   if (!mounts.some((m) => m.path === '/')) sealed.push('/');
 
-  const argv = ['--die-with-parent', '--new-session', '--unshare-pid'];
+  // Run by root, bwrap would leave the agent every capability: enough to unmount what hides the
+  // control socket, the audit log and the real binaries. The agent keeps none.
+  const argv = ['--die-with-parent', '--new-session', '--unshare-pid', '--cap-drop', 'ALL'];
   if (input.profile.network.block) argv.push('--unshare-net');
   for (const mount of mounts) argv.push(...mount.args);
   for (const path of sealed) argv.push('--remount-ro', path);

@@ -307,3 +307,12 @@ describe('ASan+UBSan build (make -C shim check)', () => {
     expect(helper(['--ro', 'rel', '--', '/bin/true', 'true'], '', HELPER_ASAN).status).toBe(126);
   });
 });
+
+describe('capabilities', () => {
+  it('leaves a command run by root with no capability at all', () => {
+    if (process.getuid!() !== 0) throw new Error('needs root: the helper drops capabilities only for root (CI runs as root)');
+    const r = helper(['--', '/bin/grep', 'grep', '^Cap', '/proc/self/status']);
+    expect(r.status).toBe(0);
+    for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(r.stdout).toContain(`${set}:\t0000000000000000`);
+  });
+});

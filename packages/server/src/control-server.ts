@@ -11,6 +11,10 @@ import { encodeFrame, FrameDecoder } from './frame-decoder.js';
 
 /** A control request is a few hundred bytes; anything near this is not one. */
 const MAX_CONTROL_FRAME = 64 * 1024;
+/** A client that has not sent its request by then is cut off. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** A subscriber this far behind is not reading: it is dropped rather than buffered without end. */
+const MAX_SUBSCRIBER_BACKLOG = 1024 * 1024;
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -30,23 +34,26 @@ export function createControlServer(options: ControlServerOptions): { listen(): 
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-    let peer: { uid: number };
+    let peer: { uid: number; pid: number };
     try {
       peer = peerCredentials(fd);
     } catch {
       socket.destroy();
       return;
     }
-    if (peer.uid !== options.adminUid && peer.uid !== 0) {
-      options.logger.warn({ uid: peer.uid }, 'refused a control connection from another uid');
+    const refusal = peerRefusal(peer, options.adminUid);
+    if (refusal !== null) {
+      options.logger.warn({ uid: peer.uid, pid: peer.pid }, `refused a control connection: ${refusal}`);
       socket.destroy();
       return;
     }
     const decoder = new FrameDecoder(MAX_CONTROL_FRAME);
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
     const onData = (chunk: Buffer): void => {
       const [first] = decoder.push(chunk);
       if (!first) return;
       socket.off('data', onData);
+      socket.setTimeout(0);
       if (!first.ok) return answer(socket, { ok: false, error: first.reason });
       handle(socket, first.value, { uid: peer.uid, user: userName(peer.uid) }, options);
     };
@@ -86,7 +93,9 @@ function handle(socket: Socket, request: unknown, approver: Approver, options: C
     }
     case 'subscribe': {
       const send = (event: unknown): void => {
-        if (!socket.destroyed) socket.write(encodeFrame(event));
+        if (socket.destroyed) return;
+        if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
+        else socket.write(encodeFrame(event));
       };
       const stopQueue = options.queue.subscribe(send);
       const stopAudit = options.audit.onAppend((line) => send({ event: 'command', audit: line }));
@@ -100,6 +109,35 @@ function handle(socket: Socket, request: unknown, approver: Approver, options: C
     default:
       return answer(socket, { ok: false, error: 'unknown op: use status, pending, decide or subscribe' });
   }
+}
+
+/**
+ * Why a peer may not use the control socket, or null. The uid alone is not enough: the agent and every
+ * mediated command run as the supervisor's uid too, and a mediated command (outside bwrap, under
+ * Landlock, which does not govern connect() on Unix sockets) could otherwise approve the agent's own
+ * requests. Every process of an agent sandbox or a per-command sandbox has no_new_privs set, which
+ * nothing can clear and every descendant inherits, even one that double-forks away; and the session's
+ * own processes descend from the supervisor. Either one refuses. Unreadable /proc refuses too.
+ */
+export function peerRefusal(peer: { uid: number; pid: number }, adminUid: number): string | null {
+  if (peer.uid !== adminUid && peer.uid !== 0) return `uid ${peer.uid} is neither the session's user nor root`;
+  try {
+    const status = readFileSync(`/proc/${peer.pid}/status`, 'utf8');
+    if (/^NoNewPrivs:\s*1$/m.test(status)) return `pid ${peer.pid} runs with no_new_privs (inside a shimgate sandbox)`;
+    for (let pid = peer.pid, hops = 0; pid > 1 && hops < 4096; hops += 1) {
+      if (pid === process.pid) return `pid ${peer.pid} is a process of this session`;
+      pid = parentPid(pid);
+    }
+  } catch {
+    return `pid ${peer.pid} cannot be inspected`;
+  }
+  return null;
+}
+
+function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces and parentheses: the ppid follows the last ')'.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 function answer(socket: Socket, value: unknown): void {
