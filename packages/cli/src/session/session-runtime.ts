@@ -71,13 +71,26 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
     runtime,
     mediated,
     audited,
-    mediatedBinaries: mediated.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string'),
+    mediatedBinaries: [
+      ...mediated.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string'),
+      ...mediated.flatMap(knownCopies),
+    ],
     missingSandboxPaths: profile.mediation.commands.flatMap((c) =>
       [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file]
         .filter((path) => !existsSync(path))
         .map((path) => ({ command: c.name, path })),
     ),
   };
+}
+
+/**
+ * Some tools install a second copy of their binary in a libexec dir (git: /usr/lib/git-core/git, a
+ * separate file). Hiding only the PATH one would leave that copy runnable: hide the known ones too.
+ */
+function knownCopies(name: string): string[] {
+  return ['/usr/lib', '/usr/libexec', '/usr/local/lib', '/usr/local/libexec']
+    .map((dir) => `${dir}/${name}-core/${name}`)
+    .filter((path) => existsSync(path));
 }
 
 /** The real command's HOME and XDG dirs are the supervisor's; the caller may not choose them. */
