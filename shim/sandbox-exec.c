@@ -12,9 +12,9 @@
  *     lookup. A command run by root MUST keep no capability.
  *  3. The ruleset MUST handle every filesystem right the running Landlock ABI knows, so anything
  *     not granted below is denied.
- *  4. The root directory MUST never be granted implicitly (a binary living in / gets a rule for
- *     itself, not for its directory); device nodes MUST never be creatable (MAKE_CHAR/MAKE_BLOCK
- *     are granted nowhere).
+ *  4. The root directory, $HOME and the tmp dirs MUST never be granted implicitly (a binary living
+ *     in one gets a rule for itself, not for its directory); device nodes MUST never be
+ *     creatable (MAKE_CHAR/MAKE_BLOCK are granted nowhere).
  *  5. Every path MUST be absolute and shorter than SANDBOX_PATH_MAX, and there MUST be at most
  *     SANDBOX_MAX_GRANTS path options; anything else is refused, never truncated.
  *  6. Every fd the helper opens MUST be close-on-exec and closed before exec; the fds it was given
@@ -410,7 +410,18 @@ static void allow_path(const struct ruleset *rs, const char *who, const char *wh
 	close(fd);
 }
 
-/* Read+execute on the directory holding `file`; on `file` alone when that is / (invariant 4). */
+/* Read+execute on the directory holding `file`; on `file` alone when that is /, $HOME or a tmp dir
+ * (invariant 4). */
+/* Directories whose other files are not the binary's business: a tool dropped straight into $HOME or
+ * /tmp gets a rule for itself only, or its sandbox would read the whole home (~/.ssh included). */
+static bool is_shared_dir(const char *dir)
+{
+	const char *home = getenv("HOME");
+
+	return strcmp(dir, "/tmp") == 0 || strcmp(dir, "/var/tmp") == 0 ||
+	       (home != NULL && home[0] == '/' && strcmp(dir, home) == 0);
+}
+
 static void allow_parent_dir(const struct ruleset *rs, const char *who, const char *file)
 {
 	char dir[SANDBOX_PATH_MAX];
@@ -423,6 +434,10 @@ static void allow_parent_dir(const struct ruleset *rs, const char *who, const ch
 		return;
 	}
 	*slash = '\0';
+	if (is_shared_dir(dir)) {
+		allow_path(rs, who, "binary", file, ACCESS_READ_EXEC, NODE_ANY);
+		return;
+	}
 	allow_path(rs, who, "binary directory", dir, ACCESS_READ_EXEC, NODE_ANY);
 }
 

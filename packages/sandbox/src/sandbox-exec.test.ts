@@ -316,3 +316,20 @@ describe('capabilities', () => {
     for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(r.stdout).toContain(`${set}:\t0000000000000000`);
   });
 });
+
+describe('the binary\'s own directory', () => {
+  it('is not granted when it is $HOME: a tool in the home dir cannot read its neighbours', () => {
+    const home = mkdtempSync(join(tmpdir(), 'shimgate-home-'));
+    try {
+      writeFileSync(join(home, 'neighbour'), 'private\n');
+      writeFileSync(join(home, 'tool'), `#!/bin/sh\ncat ${join(home, 'neighbour')}\n`, { mode: 0o755 });
+      const r = spawnSync(HELPER, ['--', join(home, 'tool'), 'tool'], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('Permission denied');
+      const outside = spawnSync(HELPER, ['--', join(home, 'tool'), 'tool'], { encoding: 'utf8', env: { ...process.env, HOME: '/nonexistent' } });
+      expect(outside.stdout).toBe('private\n'); // the same layout elsewhere keeps its dir grant
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
