@@ -47,7 +47,7 @@ interface Deps extends RunContext {
 
 type Accepted = Extract<Intake, { ok: true }>;
 
-interface Record_ {
+interface ActResult {
   action: AuditActionType;
   outcome: CallOutcome;
   childPid?: number | null;
@@ -87,7 +87,7 @@ async function decideActAudit(call: Accepted, socket: Socket, deps: Deps): Promi
   return r.outcome;
 }
 
-async function act(call: Accepted, socket: Socket, decision: Decision, parent: string | null, deps: Deps): Promise<Record_> {
+async function act(call: Accepted, socket: Socket, decision: Decision, parent: string | null, deps: Deps): Promise<ActResult> {
   const { request, fds } = call;
   const tell = (message: string): Promise<void> => writeToCaller(fds[2], callerMessage(request.command, message));
   if (decision.kind === 'unknown') {
@@ -131,7 +131,7 @@ async function act(call: Accepted, socket: Socket, decision: Decision, parent: s
       return { action: 'denied', outcome: exited(EXIT_DENIED), approval };
     }
   }
-  const done = (r: Omit<Record_, 'approval'>): Record_ => ({ ...r, approval });
+  const done = (r: Omit<ActResult, 'approval'>): ActResult => ({ ...r, approval });
   switch (action.type) {
     case 'respond':
       if (action.stdout) await writeToCaller(fds[1], action.stdout);
@@ -147,7 +147,7 @@ async function act(call: Accepted, socket: Socket, decision: Decision, parent: s
   }
 }
 
-async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action, { type: 'respond' | 'deny' }>, deps: Deps): Promise<Omit<Record_, 'approval'>> {
+async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action, { type: 'respond' | 'deny' }>, deps: Deps): Promise<Omit<ActResult, 'approval'>> {
   const { request, fds } = call;
   const { runtime } = deps;
   const auditType: AuditActionType = action.type;
