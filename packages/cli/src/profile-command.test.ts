@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shimgate } from './testing/run-cli.js';
@@ -101,10 +101,16 @@ describe('shimgate profile validate', () => {
     expect(r.stderr).toContain('2 of 3 profile file(s) invalid');
   });
 
-  it('exits 0 for the built-in profiles', () => {
-    const r = shimgate(['profile', 'validate', new URL('../../../profiles/default.json', import.meta.url).pathname]);
+  it('exits 0 for every built-in profile and every example, and each resolves', () => {
+    const files = ['profiles', 'examples'].flatMap((dir) => {
+      const path = new URL(`../../../${dir}/`, import.meta.url).pathname;
+      return readdirSync(path).filter((f) => f.endsWith('.json')).map((f) => join(path, f));
+    });
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    const r = shimgate(['profile', 'validate', ...files]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    for (const file of files) expect([file, shimgate(['profile', 'show', file, '--json'], { env }).status]).toEqual([file, 0]);
   });
 });
 
