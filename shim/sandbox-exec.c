@@ -51,6 +51,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "wire.h"
 
 /* Rights newer than the system's linux/landlock.h (Debian 12 ships the 6.1 header, ABI 2). */
@@ -81,7 +82,7 @@
 #define SANDBOX_MAX_GRANTS 1024
 
 /* An error message is one line of at most this many bytes (it is output, not input). */
-#define MESSAGE_MAX 1024
+#define MESSAGE_MAX FAIL_MESSAGE_MAX
 
 /* Capability numbers to drop from the bounding set: past the kernel's last one, PR_CAPBSET_DROP
  * answers EINVAL, which is skipped; 63 covers every capability a 64-bit mask can hold. */
@@ -173,38 +174,8 @@ static const struct {
 	{ "--rx", ACCESS_READ_EXEC, NODE_ANY },
 };
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Prints `<who>: <prefix><message>[: strerror]` as one write, then exits with `code`. */
-__attribute__((format(printf, 5, 6), noreturn))
-static void die(const char *who, int code, int errnum, const char *prefix, const char *fmt, ...)
-{
-	char what[MESSAGE_MAX], msg[MESSAGE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	n = snprintf(msg, sizeof msg, "%s: %s%s%s%s\n", who, prefix, what, errnum != 0 ? ": " : "",
-		     errnum != 0 ? strerror(errnum) : "");
-	if (n >= (int)sizeof msg)
-		msg[(n = sizeof msg - 1) - 1] = '\n'; /* cut, but still one line */
-	write_all(STDERR_FILENO, msg, (size_t)n);
-	exit(code);
-}
+/* The helper's messages go through fail() with who = "shimgate: ARGV0". */
+#define die fail
 
 /* `shimgate: ARGV0: denied: sandbox: <what>[: strerror]`, exit 126. `who` is "shimgate: ARGV0". */
 #define denied(who, errnum, ...) \

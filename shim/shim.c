@@ -37,12 +37,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "json.h"
 #include "real-binary.h"
 #include "wire.h"
 
-/* An error message is one line of at most this many bytes (it is output, not input). */
-#define MESSAGE_MAX 1024
 
 extern char **environ;
 
@@ -50,6 +49,7 @@ struct shim_opts {
 	int argc;
 	char **argv;
 	const char *cmd;         /* basename(argv[0]) */
+	char who[FAIL_MESSAGE_MAX / 2]; /* "shimgate: <cmd>", cut for messages only */
 	const char *socket_path; /* $SHIMGATE_SOCKET, or NULL */
 	const char *audit_path;  /* $SHIMGATE_AUDIT_SOCKET, or NULL */
 	const char *token;       /* $SHIMGATE_SESSION_TOKEN, or NULL */
@@ -62,39 +62,8 @@ struct shim_opts {
 /* The only global: a signal handler has no other way to reach the self-pipe. */
 static volatile int sig_pipe_w = -1;
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Prints `shimgate: <cmd>: <prefix><message>[: strerror]` as one write, then exits with `code`. */
-__attribute__((format(printf, 5, 6), noreturn))
-static void die(const struct shim_opts *o, int code, int errnum, const char *prefix,
-		const char *fmt, ...)
-{
-	char what[MESSAGE_MAX], msg[MESSAGE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	n = snprintf(msg, sizeof msg, "shimgate: %s: %s%s%s%s\n", o->cmd, prefix, what,
-		     errnum != 0 ? ": " : "", errnum != 0 ? strerror(errnum) : "");
-	if (n >= (int)sizeof msg)
-		msg[(n = sizeof msg - 1) - 1] = '\n'; /* cut, but still one line */
-	write_all(STDERR_FILENO, msg, (size_t)n);
-	exit(code);
-}
+/* Every message names the command: `shimgate: <cmd>: …` (fail.h). */
+#define die(o, code, errnum, prefix, ...) fail((o)->who, (code), (errnum), (prefix), __VA_ARGS__)
 
 #define unavailable(o, errnum, ...) \
 	die((o), SHIMGATE_EXIT_UNAVAILABLE, (errnum), "mediation unavailable: ", __VA_ARGS__)
@@ -122,6 +91,7 @@ static void load_opts(struct shim_opts *o, int argc, char **argv)
 	o->cmd = argc > 0 && argv[0] != NULL ? argv[0] : "";
 	if ((slash = strrchr(o->cmd, '/')) != NULL)
 		o->cmd = slash + 1;
+	snprintf(o->who, sizeof o->who, "shimgate: %s", o->cmd);
 	o->socket_path = getenv(SHIMGATE_ENV_SOCKET);
 	o->audit_path = getenv(SHIMGATE_ENV_AUDIT_SOCKET);
 	o->token = getenv(SHIMGATE_ENV_SESSION_TOKEN);
