@@ -2,8 +2,8 @@
 // protocol in each way the design names. Every refusal must close the connection, return the
 // server's open fd count to its baseline, and leave the server serving.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,6 +81,27 @@ describe('mediation server', () => {
     expect(await client('good')).toBe('{"exit_code":0}');
     expect(await stuck).toBe('{"exit_code":127}'); // answered once the write gives up, not before
   }, 30_000);
+
+  it('serves the ASan/UBSan build of the shim too (no sanitizer report, exit codes intact)', async () => {
+    execFileSync('make', ['-s', '-C', new URL('../../../shim', import.meta.url).pathname, 'check']);
+    const shimDir = join(dir, 'asan-shims');
+    mkdirSync(shimDir, { recursive: true });
+    copyFileSync(new URL('../../../shim/build/shimgate-shim-asan', import.meta.url), join(shimDir, 'true'));
+    chmodSync(join(shimDir, 'true'), 0o755);
+    const env = { PATH: '/usr/bin:/bin', SHIMGATE_SOCKET: socketPath, SHIMGATE_MEDIATED: 'true', SHIMGATE_SESSION_TOKEN: TOKEN };
+    // sh passes the raw byte 0xff (not UTF-8: it travels as {"b64"}) and a long argument.
+    const script = `exec "${join(shimDir, 'true')}" plain "$(printf 'f\\377')" "$(head -c 5000 /dev/zero | tr '\\0' x)"`;
+    const r = await run('/bin/sh', ['-c', script], { env, encoding: 'utf8' }).then(
+      (ok) => ({ code: 0, stderr: ok.stderr }),
+      (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    );
+    expect(r).toEqual({ code: 0, stderr: '' });
+    const last = JSON.parse(readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    expect(last.args).toEqual(['plain', 'f\\xff', 'x'.repeat(5000)]); // the byte arrived as bytes
+    const gone = await run(join(shimDir, 'true'), [], { env: { ...env, SHIMGATE_SOCKET: join(dir, 'nope.sock') }, encoding: 'utf8' }).catch((err: { code: number; stderr: string }) => err);
+    expect(gone).toMatchObject({ code: 125, stderr: expect.stringContaining('mediation unavailable') });
+    expect((gone as { stderr: string }).stderr).not.toMatch(/Sanitizer|runtime error/);
+  }, 60_000);
 
   it('audits every served call in a chain that verifies', async () => {
     await client('good');
