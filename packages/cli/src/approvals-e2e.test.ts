@@ -2,9 +2,10 @@
 // answers on control.sock; only the supervisor's uid (or root) may answer.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitUntil } from '../../server/src/testing/process-tree.js';
 import { startAgentProcess, type AgentProcess } from './testing/cli-processes.js';
 import { shimgate } from './testing/run-cli.js';
 import { controlCall, waitForControlSocket, waitForPending } from './testing/control-frames.js';
@@ -34,16 +35,12 @@ function startAgent(script: string, profilePath = profile): Running {
 }
 
 describe('approvals through control.sock and the admin commands', () => {
-  it('times out with 126 when nobody answers, and shows the request in the meantime', async () => {
+  it('times out with 126 when nobody answers', async () => {
     const quick = fx.profile({
       extends: 'default',
-      mediation: { commands: [{ name: 'gh', binary_path: join(fx.root, 'bin', 'gh'), intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] }], approval: { timeout_secs: 2 } },
+      mediation: { commands: [{ name: 'gh', binary_path: join(fx.root, 'bin', 'gh'), intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] }], approval: { timeout_secs: 1 } },
     }, 'quick.json');
-    const agent = startAgent('gh pr merge 6; echo "rc=$?"', quick);
-    await waitForPending(await agent.control);
-    const listed = shimgate(['approvals', '--json'], { env: fx.env });
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ command: 'gh', args: ['pr', 'merge', '6'] })]);
-    const result = await agent.done;
+    const result = await startAgent('gh pr merge 6; echo "rc=$?"', quick).done;
     expect(result.stdout).toBe('rc=126\n');
     expect(result.stderr).toContain('shimgate: gh: denied: approval timed out');
   });
@@ -53,11 +50,14 @@ describe('approvals through control.sock and the admin commands', () => {
       'd=$(dirname "$(dirname "$SHIMGATE_SOCKET")")',
       '[ -e "$d/control.sock" ] && echo control-visible',
       'gh pr merge 5 & pid=$!',
+      // The agent gives up only once the test has seen the request (it creates ./give-up then).
+      'until [ -e give-up ]; do sleep 0.05; done',
       // TERM, not INT: sh starts background jobs with SIGINT ignored, and the shim keeps it ignored.
-      'sleep 1; kill -TERM $pid; wait $pid; echo "rc=$?"',
+      'kill -TERM $pid; wait $pid; echo "rc=$?"',
     ].join('; '));
     const socket = await agent.control;
     await waitForPending(socket);
+    writeFileSync(join(fx.work, 'give-up'), '');
     const result = await agent.done;
     expect(result.stdout).not.toContain('control-visible');
     expect(result.stdout).toBe('rc=126\n');
@@ -87,10 +87,12 @@ describe('approvals through control.sock and the admin commands', () => {
     expect(events[2].approval).toMatchObject({ decision: 'approve', approver: { uid: 0, user: 'root' } });
   });
 
-  it('gives 126 with the reason on the agent\'s stderr when denied', async () => {
+  it('lists the request for admins, and gives 126 with the reason on the agent\'s stderr when denied', async () => {
     const agent = startAgent('gh pr merge 8; echo "rc=$?"');
     const socket = await agent.control;
     const [pending] = await waitForPending(socket);
+    const listed = shimgate(['approvals', '--json'], { env: fx.env });
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: pending!.id, command: 'gh', args: ['pr', 'merge', '8'] })]);
     expect(shimgate(['deny', pending!.id as string, '--reason', 'not on a Friday'], { env: fx.env }).status).toBe(0);
     const result = await agent.done;
     expect(result.stdout).toBe('rc=126\n');
@@ -130,14 +132,17 @@ print("pending answer:", pending)
         approval: { timeout_secs: 60 },
       },
     }, 'self.json');
-    const agent = startAgent('gh pr merge 4 & sleep 1; self-approver; wait $!; echo "rc=$?"', selfProfile);
+    const agent = startAgent('gh pr merge 4 & until [ -e go ]; do sleep 0.05; done; self-approver > approver.out; wait $!; echo "rc=$?"', selfProfile);
     const socket = await agent.control;
     const [pending] = await waitForPending(socket);
-    await new Promise((r) => setTimeout(r, 2000)); // the self-approver has had its go
+    writeFileSync(join(fx.work, 'go'), ''); // the request is pending: now the self-approver has its go
+    const out = join(fx.work, 'approver.out');
+    await waitUntil(() => existsSync(out) && readFileSync(out, 'utf8').endsWith('\n'), 'the self-approver to finish');
+    expect(readFileSync(out, 'utf8')).toBe('pending answer: None\n');
     expect((await controlCall(socket, { op: 'pending' })).pending).toHaveLength(1);
     await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny' });
     const result = await agent.done;
-    expect(result.stdout).toBe('pending answer: None\nrc=126\n');
+    expect(result.stdout).toBe('rc=126\n');
   });
 
   it('refuses another uid at control.sock, even with the socket opened up', async () => {
@@ -154,9 +159,9 @@ print("pending answer:", pending)
       promisify(execFile)('runuser', ['-u', user, '--', 'python3', '-c',
         `import socket,struct,json,sys
 s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-b=json.dumps({"op":"decide","id":sys.argv[2],"decision":"approve"}).encode(); s.sendall(struct.pack(">I",len(b))+b)
-try: print(s.recv(100) or b"closed")
-except ConnectionResetError: print(b"closed")`, socket, pending!.id as string]).then((r) => r.stdout.trim(), (e: { stderr: string }) => e.stderr);
+b=json.dumps({"op":"decide","id":sys.argv[2],"decision":"approve"}).encode()
+try: s.sendall(struct.pack(">I",len(b))+b); print(s.recv(100) or b"closed")
+except (BrokenPipeError, ConnectionResetError): print(b"closed")`, socket, pending!.id as string]).then((r) => r.stdout.trim(), (e: { stderr: string }) => e.stderr);
     expect(await tryAs()).toContain('Permission denied'); // the session dir is 0700: it cannot even reach it
     for (let dir = dirname(socket); dir.startsWith(fx.root); dir = dirname(dir)) chmodSync(dir, 0o755);
     chmodSync(socket, 0o666);

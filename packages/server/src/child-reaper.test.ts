@@ -28,6 +28,13 @@ function sh(script: string, stdin = devNull): number {
   });
 }
 
+/** A close-on-exec pipe [read, write]; a child given the read end as stdin blocks until the write end closes. */
+function pipe(): [number, number] {
+  const fds = Buffer.alloc(8);
+  expect(libc().pipe2(fds, O_CLOEXEC)).toBe(0);
+  return [fds.readInt32LE(0), fds.readInt32LE(4)];
+}
+
 function state(pid: number): string | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -39,9 +46,7 @@ function state(pid: number): string | undefined {
 
 describe('createChildReaper', () => {
   it('reports 50 children that exit at the same moment, each with its own code', async () => {
-    const pipe = Buffer.alloc(8);
-    expect(libc().pipe2(pipe, O_CLOEXEC)).toBe(0);
-    const [readEnd, writeEnd] = [pipe.readInt32LE(0), pipe.readInt32LE(4)];
+    const [readEnd, writeEnd] = pipe();
     // Every child blocks reading the pipe; closing its last write end releases them all at once.
     const pids = Array.from({ length: 50 }, (_, i) => sh(`read x; exit ${i + 1}`, readEnd));
     closeSync(readEnd);
@@ -75,17 +80,28 @@ describe('createChildReaper', () => {
     expect(await reaper.watch(pid)).toEqual({ code: 4, signal: null });
   });
 
-  it('wakes up on the exit itself, well before the 1 s safety sweep', async () => {
-    const pid = sh('sleep 0.05');
-    const started = Date.now();
-    await reaper.watch(pid);
-    expect(Date.now() - started).toBeLessThan(500);
+  it('wakes up on the exit itself: with the safety sweep out of reach, the pidfd alone reports it', async () => {
+    const pidfdOnly = createChildReaper({ sweepIntervalMs: 2 ** 31 - 1 });
+    try {
+      const [readEnd, writeEnd] = pipe();
+      const pid = sh('read x; exit 6', readEnd);
+      closeSync(readEnd);
+      const exit = pidfdOnly.watch(pid);
+      closeSync(writeEnd); // the child exits only now, after the watch is in place
+      expect(await exit).toEqual({ code: 6, signal: null });
+    } finally {
+      pidfdOnly.close();
+    }
   });
 
   it('returns the same promise when one pid is watched twice', async () => {
-    const pid = sh('exit 2');
+    // The child blocks until both watches are in place: an early exit would be reaped by the first.
+    const [readEnd, writeEnd] = pipe();
+    const pid = sh('read x; exit 2', readEnd);
+    closeSync(readEnd);
     const [a, b] = [reaper.watch(pid), reaper.watch(pid)];
     expect(a).toBe(b);
+    closeSync(writeEnd);
     expect(await a).toEqual({ code: 2, signal: null });
   });
 
@@ -105,12 +121,16 @@ describe('createChildReaper', () => {
 
   it('rejects pending watches on close(), and any watch after', async () => {
     const own = createChildReaper();
-    const pid = sh('sleep 0.2');
+    const [readEnd, writeEnd] = pipe();
+    const pid = sh('read x', readEnd);
+    closeSync(readEnd);
     const pending = own.watch(pid);
     own.close();
     await expect(pending).rejects.toThrow(/closed/);
     await expect(own.watch(pid)).rejects.toThrow(/closed/);
-    expect(await reaper.watch(pid)).toEqual({ code: 0, signal: null });
+    const exit = reaper.watch(pid);
+    closeSync(writeEnd);
+    expect(await exit).toEqual({ code: 1, signal: null }); // `read` at end of input fails
   });
 });
 

@@ -38,7 +38,13 @@ interface Watch {
 // Insurance only: a child whose pidfd could not be opened or polled is still reaped within a second.
 const SWEEP_INTERVAL_MS = 1000;
 
-export function createChildReaper(): ChildReaper {
+export interface ChildReaperOptions {
+  /** How often the insurance sweep runs (tests set it out of reach to prove the pidfd path alone). */
+  sweepIntervalMs?: number;
+}
+
+export function createChildReaper(options: ChildReaperOptions = {}): ChildReaper {
+  const sweepIntervalMs = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
   const watched = new Map<number, Watch>();
   let sweep: NodeJS.Timeout | undefined;
   let closed = false;
@@ -88,7 +94,7 @@ export function createChildReaper(): ChildReaper {
       startPoll(pid, w, () => settle(pid, w));
       // The child may be gone already (its pidfd would then be readable at once anyway).
       settle(pid, w);
-      if (watched.has(pid) && sweep === undefined) sweep = setInterval(sweepAll, SWEEP_INTERVAL_MS).unref();
+      if (watched.has(pid) && sweep === undefined) sweep = setInterval(sweepAll, sweepIntervalMs).unref();
       return promise;
     },
     close(): void {

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { verifyChain } from './audit-chain.js';
 import { createMediationServer, type MediationServer } from './mediation-server.js';
+import { waitForDescendant, waitUntil } from './testing/process-tree.js';
 import { testRuntime } from './testing/test-runtime.js';
 
 const run = promisify(execFile);
@@ -54,7 +55,7 @@ function openFds(): number {
 }
 
 async function settled(): Promise<void> {
-  for (let i = 0; i < 50 && server.activeCalls > 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(() => server.activeCalls === 0, 'every call to be finished');
 }
 
 describe('mediation server', () => {
@@ -77,7 +78,7 @@ describe('mediation server', () => {
 
   it('keeps serving while one caller\'s stderr is a full pipe nobody reads', async () => {
     const stuck = client('stuck-stderr', TOKEN, 25_000);
-    await new Promise((r) => setTimeout(r, 300)); // the stuck call is taken in and writing
+    await waitUntil(() => server.activeCalls > 0, 'the stuck call to be taken in');
     expect(await client('good')).toBe('{"exit_code":0}');
     expect(await stuck).toBe('{"exit_code":127}'); // answered once the write gives up, not before
   }, 30_000);
@@ -123,8 +124,7 @@ describe('closing the server', () => {
     });
     await closing.listen();
     const caller = run('python3', [CLIENT, join(closeDir, 's.sock'), 'sleep', TOKEN], { timeout: 20_000 });
-    for (let i = 0; i < 100 && closing.activeCalls === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 300)); // let the spawn happen
+    await waitForDescendant(process.pid, 'sleep'); // the call is in and its command running
     await closing.close();
     const event = JSON.parse(readFileSync(join(closeDir, 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!);
     expect(event).toMatchObject({ command: 'sleep', signal: 15 });

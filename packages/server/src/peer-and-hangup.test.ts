@@ -1,7 +1,7 @@
 // Who may talk to the server, and what happens when a caller goes away. Needs root (to act as a
 // second, real uid); CI runs as root. Without root these tests fail: they never skip.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { createMediationServer, type MediationServer } from './mediation-server.js';
+import { waitForDescendant, waitUntil } from './testing/process-tree.js';
 import { testRuntime } from './testing/test-runtime.js';
 
 const run = promisify(execFile);
@@ -78,15 +79,16 @@ describe('peer checks', () => {
 
 describe('a caller that hangs up', () => {
   it('gets its child killed', async () => {
-    const { stdout } = await run('python3', [CLIENT, socketPath, 'sleep-then-hang-up', TOKEN], { timeout: 10_000 });
-    expect(stdout.trim()).toBe('hung up');
-    let event: { command?: string; signal?: number; child_pid?: number } | undefined;
-    for (let i = 0; i < 100 && !event; i += 1) {
-      await new Promise((r) => setTimeout(r, 50));
+    const caller = spawn('python3', [CLIENT, socketPath, 'sleep', TOKEN], { stdio: 'ignore' });
+    const callerGone = new Promise((resolve) => caller.on('exit', resolve));
+    const child = await waitForDescendant(process.pid, 'sleep'); // the server has spawned it
+    caller.kill('SIGKILL'); // the caller vanishes mid-call: its end of the connection closes
+    await callerGone;
+    const event = await waitUntil(() => {
       const lines = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
-      event = lines.map((l) => JSON.parse(l)).find((e) => e.command === 'sleep');
-    }
-    expect(event).toMatchObject({ command: 'sleep', signal: 15 });
-    expect(() => process.kill(event!.child_pid!, 0)).toThrow(); // gone, not just signalled
+      return lines.map((l) => JSON.parse(l) as { command?: string; signal?: number; child_pid?: number }).find((e) => e.command === 'sleep');
+    }, 'the audit line of the killed sleep');
+    expect(event).toMatchObject({ command: 'sleep', signal: 15, child_pid: child.pid });
+    expect(() => process.kill(child.pid, 0)).toThrow(); // gone, not just signalled
   });
 });

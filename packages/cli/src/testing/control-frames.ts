@@ -21,7 +21,7 @@ export function controlCall(socketPath: string, request: unknown): Promise<Recor
 /** Waits for the one live session under `runtimeDir` and returns its control socket path. */
 export async function waitForControlSocket(runtimeDir: string): Promise<string> {
   const sessions = join(runtimeDir, 'shimgate', 'sessions');
-  for (let i = 0; i < 200; i += 1) {
+  for (const deadline = Date.now() + 25_000; Date.now() < deadline; ) {
     for (const id of existsSync(sessions) ? readdirSync(sessions) : []) {
       try {
         const record = JSON.parse(readFileSync(join(sessions, id, 'session.json'), 'utf8')) as { control_socket: string; status: string };
@@ -36,7 +36,7 @@ export async function waitForControlSocket(runtimeDir: string): Promise<string> 
 }
 
 export async function waitForPending(socketPath: string, count = 1): Promise<Record<string, unknown>[]> {
-  for (let i = 0; i < 200; i += 1) {
+  for (const deadline = Date.now() + 25_000; Date.now() < deadline; ) {
     const answer = await controlCall(socketPath, { op: 'pending' });
     const pending = answer.pending as Record<string, unknown>[];
     if (pending.length >= count) return pending;
