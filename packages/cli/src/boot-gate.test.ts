@@ -18,6 +18,16 @@ describe('shimgate doctor', () => {
     expect(r.status).toBe(0);
   });
 
+  it('warns, without failing, when the shell can reach tmux, screen or an ssh agent', () => {
+    const quiet = shimgate(['doctor'], { env: { ...fx.env, TMUX: '', STY: '', SSH_AUTH_SOCK: '' } });
+    expect(quiet.stdout).not.toContain('WARN');
+    const r = shimgate(['doctor'], { env: { ...fx.env, TMUX: '/tmp/tmux-0/default,42,0', SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1', STY: '' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^WARN {2}TMUX is set: /m);
+    expect(r.stdout).toMatch(/^WARN {2}SSH_AUTH_SOCK is set: /m);
+    expect(r.stdout).not.toMatch(/^WARN {2}STY/m);
+  });
+
   it('fails with the fix when bubblewrap is missing', () => {
     const r = shimgate(['doctor'], { env: { ...fx.env, ...noBwrap } });
     expect(r.status).toBe(1);

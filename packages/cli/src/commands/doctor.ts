@@ -11,6 +11,7 @@ import {
   type ProbeResult,
 } from '@shimgate/sandbox';
 import type { ExitCodeSink } from '../exit-code.js';
+import { HOST_SOCKET_FIX, hostSocketWarnings } from '../session/host-sockets.js';
 import { runtimeRootPath, runtimeRootProblem } from '../session/runtime-root.js';
 
 export function registerDoctorCommand(cli: Argv, exit: ExitCodeSink): void {
@@ -20,6 +21,10 @@ export function registerDoctorCommand(cli: Argv, exit: ExitCodeSink): void {
     for (const [name, result] of checks) {
       const line = `${result.ok ? 'OK  ' : 'FAIL'}  ${name.padEnd(width)}  ${result.detail}`;
       process.stdout.write(result.ok ? `${line}\n` : `${line}\n      ${' '.repeat(width)}  fix: ${result.fix}\n`);
+    }
+    // Warnings do not fail the check: the sandbox copes, but the admin should know.
+    for (const warning of hostSocketWarnings(process.env)) {
+      process.stdout.write(`WARN  ${warning}\n      fix: ${HOST_SOCKET_FIX}\n`);
     }
     exit.code = checks.every(([, r]) => r.ok) ? 0 : 1;
   });

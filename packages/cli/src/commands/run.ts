@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
 import { EXEC_HELPER_PATH, selectBackend, type AgentSandboxBackend } from '@shimgate/sandbox';
 import type { ExitCodeSink } from '../exit-code.js';
+import { hostSocketWarnings } from '../session/host-sockets.js';
 import { startSession, type RunningSession, type StartOptions } from '../session/start-session.js';
 
 export function registerRunCommand(cli: Argv, exit: ExitCodeSink): void {
@@ -40,6 +41,7 @@ async function run(options: StartOptions): Promise<number> {
   try {
     const gate = options.unconfined ? null : startBootGate();
     if (gate === null) process.stderr.write('shimgate: UNCONFINED: the agent runs without its sandbox; it can bypass its shims\n');
+    for (const warning of hostSocketWarnings(process.env)) process.stderr.write(`shimgate: warning: ${warning}\n`);
     const session = await startSession(options);
     try {
       if (gate !== null) await gate.passed; // nothing of the agent's has run yet: refusing here is clean

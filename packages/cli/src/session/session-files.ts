@@ -2,7 +2,7 @@
 // sandbox sees) with the sockets, the shims and their sidecars.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface SessionPaths {
   id: string;
@@ -16,6 +16,8 @@ export interface SessionPaths {
   shimSourcesDir: string;
   /** The session's copy of the shim binary; every name in shimDir is a hard link to it. */
   shimBinary: string;
+  /** The session's private copy of the sandbox exec helper: the only one the server spawns. */
+  execHelper: string;
 }
 
 export interface SessionRecord {
@@ -51,12 +53,13 @@ export function sessionPaths(root: string, id: string): SessionPaths {
     shimDir: join(agentDir, 'shims'),
     shimSourcesDir: join(agentDir, 'shim-sources'),
     shimBinary: join(agentDir, 'shimgate-shim'),
+    execHelper: join(dir, 'bin', 'shimgate-sandbox-exec'),
   };
 }
 
 export function createSessionDirs(paths: SessionPaths): void {
   mkdirSync(paths.dir, { mode: 0o700 }); // fails if the id exists: ids are never reused
-  for (const dir of [paths.agentDir, paths.shimDir, paths.shimSourcesDir]) mkdirSync(dir, { mode: 0o700 });
+  for (const dir of [paths.agentDir, paths.shimDir, paths.shimSourcesDir, dirname(paths.execHelper)]) mkdirSync(dir, { mode: 0o700 });
 }
 
 /** Replaces session.json atomically, so readers never see half a file. */

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ResolvedProfile } from '@shimgate/profile';
-import { EXEC_HELPER_PATH, execHelperArgv } from '@shimgate/sandbox';
+import { execHelperArgv } from '@shimgate/sandbox';
 import { createBroker, noAdminGate, resolveCredentials, type SessionRuntime } from '@shimgate/server';
 import { sessionVariables } from './agent-env.js';
 import { findRealBinary } from './real-binary.js';
@@ -55,7 +55,7 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
     broker: createBroker(),
     approvals: noAdminGate,
     sandboxed: (command, file, [argv0, ...args]) => ({
-      file: EXEC_HELPER_PATH,
+      file: paths.execHelper,
       argv: execHelperArgv({
         sandbox: sandboxOf.get(command)!,
         workdir,
