@@ -3,7 +3,7 @@
 // here skips: a machine that cannot sandbox fails these tests.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { SessionFixture } from './testing/session-fixture.js';
@@ -19,7 +19,9 @@ let port = 0;
 beforeAll(async () => {
   mkdirSync(join(HOME, '.ssh'), { recursive: true });
   writeFileSync(join(HOME, '.ssh', 'id_rsa'), 'PRIVATE KEY\n');
-  writeFileSync(join(HOME, 'notes.txt'), 'readable\n');
+  writeFileSync(join(HOME, 'notes.txt'), 'not-allow-listed\n');
+  mkdirSync(join(HOME, '.cargo', 'bin'), { recursive: true });
+  writeFileSync(join(HOME, '.cargo', 'bin', 'cargo-tool'), 'toolchain\n');
   mkdirSync(join(fx.root, 'data', 'allowed'), { recursive: true });
   mkdirSync(join(fx.root, 'data', 'sibling'), { recursive: true });
   writeFileSync(join(fx.root, 'data', 'allowed', 'x.txt'), 'allowed-content\n');
@@ -56,18 +58,19 @@ describe('the agent sandbox', () => {
     expect(r.events).toEqual([]);
   });
 
-  it('hides denied files', () => {
-    const r = confined(`cat ${HOME}/.ssh/id_rsa; echo "rc=$?"; cat ${HOME}/notes.txt`);
+  it('shows $HOME only by allow-list: a toolchain dir yes, denied files and the rest no', () => {
+    const r = confined(`cat ${HOME}/.ssh/id_rsa; echo "rc=$?"; cat ${HOME}/notes.txt; echo "rc=$?"; cat ${HOME}/.cargo/bin/cargo-tool`);
     expect(r.stdout).not.toContain('PRIVATE KEY');
-    expect(r.stdout).toContain('rc=1');
-    expect(r.stdout).toContain('readable');
+    expect(r.stdout).not.toContain('not-allow-listed');
+    expect(r.stdout).toBe('rc=1\nrc=1\ntoolchain\n');
   });
 
   it('lets the agent write the workdir and nothing outside the writable set', () => {
-    const r = confined(`echo w > ${fx.work}/ok.txt && echo workdir-ok; echo x > ${HOME}/new.txt || echo home-refused; echo x > /etc/shimgate-x || echo etc-refused`);
+    const r = confined(`echo w > ${fx.work}/ok.txt && echo workdir-ok; mkdir -p ${HOME} && echo x > ${HOME}/new.txt; echo x > /etc/shimgate-x || echo etc-refused`);
     expect(r.stdout).toContain('workdir-ok');
-    expect(r.stdout).toContain('home-refused');
     expect(r.stdout).toContain('etc-refused');
+    // $HOME is not bound: whatever the agent writes at that path lands in its private /tmp, not the host.
+    expect(existsSync(join(HOME, 'new.txt'))).toBe(false);
   });
 
   it('refuses a mediated command\'s real binary by absolute path while its shim works', () => {
@@ -166,7 +169,7 @@ describe('as an unprivileged user', () => {
     const script = [
       'id -u',
       `cat ${HOME}/.ssh/id_rsa || echo denied`,
-      `echo x > ${HOME}/new.txt || echo home-refused`,
+      `mkdir -p ${HOME} && echo x > ${HOME}/new.txt`,
       `echo x > ${fx.work}/mine.txt && echo workdir-ok`,
       'd=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); [ -e "$d/control.sock" ] || echo control-hidden',
       `${join(fx.root, 'bin', 'tool')} direct || echo direct-refused`,
@@ -174,6 +177,7 @@ describe('as an unprivileged user', () => {
     ].join('; ');
     const r = fx.agent(profile, script, { confined: true, uid, gid, env: { HOME, XDG_RUNTIME_DIR: '' } });
     expect(r.stderr).not.toContain('UNCONFINED');
-    expect(r.stdout).toBe(`${uid}\ndenied\nhome-refused\nworkdir-ok\ncontrol-hidden\ndirect-refused\ntool ran: ok\n`);
+    expect(r.stdout).toBe(`${uid}\ndenied\nworkdir-ok\ncontrol-hidden\ndirect-refused\ntool ran: ok\n`);
+    expect(existsSync(join(HOME, 'new.txt'))).toBe(false); // the host $HOME is not bound
   });
 });

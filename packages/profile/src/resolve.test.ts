@@ -192,7 +192,7 @@ describe('resolveProfile over an extends graph', () => {
     const dir = scratch({});
     const { profile } = resolveIn(dir, 'default', { builtin: BUILTIN_PROFILE_DIR });
     expect(profile.meta.name).toBe('default');
-    expect(profile.filesystem.write).toEqual(['/work/repo', '/tmp']);
+    expect(profile.filesystem.write).toEqual(['/work/repo']); // a private /tmp; $HOME by allow-list
     expect(profile.filesystem.deny).toContain('/home/agent/.ssh');
     expect(profile.filesystem.deny).toContain('/home/agent/.config/gh');
     expect(profile.mediation.env.block).toEqual(expect.arrayContaining(['GH_TOKEN', 'GITHUB_TOKEN', 'AWS_*']));

@@ -46,15 +46,21 @@ function options(over: Partial<AgentSandboxOptions> = {}): AgentSandboxOptions {
 
 interface Outcome { code: number | null; stdout: string; stderr: string }
 
+/** bwrap's options as the sandbox passes them, on fd 3. */
+function optionsOnFd3(fd3: Buffer): string[] {
+  return fd3.toString().split('\0').slice(0, -1);
+}
+
 function sandboxed(script: string, over: Partial<AgentSandboxOptions> = {}, user?: string): Promise<Outcome> {
-  const { file, args } = agentSandboxCommand(options({ ...over, command: ['/bin/sh', '-c', script] }));
+  const { file, args, fd3 } = agentSandboxCommand(options({ ...over, command: ['/bin/sh', '-c', script] }));
   const [cmd, argv] = user ? ['runuser', ['-u', user, '--', file, ...args]] : [file, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    (child.stdio[3] as NodeJS.WritableStream).end(fd3);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -91,14 +97,15 @@ afterAll(() => {
 });
 
 describe('agentSandboxCommand', () => {
-  it('returns bwrap, its options, then the command', () => {
-    const { file, args } = agentSandboxCommand(options({ command: ['agent', '--flag'], bwrapPath: '/usr/bin/bwrap' }));
+  it('returns bwrap reading its options from fd 3, then the command; the options name no hidden path on the command line', () => {
+    const { file, args, fd3 } = agentSandboxCommand(options({ command: ['agent', '--flag'], bwrapPath: '/usr/bin/bwrap' }));
     expect(file).toBe('/usr/bin/bwrap');
-    expect(args.slice(-3)).toEqual(['--', 'agent', '--flag']);
+    expect(args).toEqual(['--args', '3', '--', 'agent', '--flag']);
+    expect(optionsOnFd3(fd3)).toEqual(expect.arrayContaining(['--unshare-pid', '--unshare-ipc', '--ro-bind', '/dev/null', at('bin/tool')]));
   });
 
   it('hides a mediated binary by its real path at every path a bind shows it, never at the symlink', () => {
-    const { args } = agentSandboxCommand(options({ command: ['true'] }));
+    const args = optionsOnFd3(agentSandboxCommand(options({ command: ['true'] })).fd3);
     const nulled = args.flatMap((a, i) => (a === '/dev/null' ? [args[i + 1]] : []));
     expect(nulled).toEqual(expect.arrayContaining([at('bin/tool'), at('binalias/tool')]));
     expect(nulled).not.toContain(at('bin/tool-link'));

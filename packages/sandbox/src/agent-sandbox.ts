@@ -1,17 +1,19 @@
 // The I/O edge of the agent sandbox: looks at the filesystem once, then hands plain values to the pure
 // buildBwrapArgv. Returns the bwrap invocation; spawning it is the caller's business.
 //
-// Hiding by real location: bwrap binds the *real* directory behind each bound path (`--ro-bind /bin
-// /bin` shows /usr/bin at /bin on a merged-/usr system), so one host file can be reachable inside the
-// sandbox at several paths. For every deny path, mediated binary and hidden dir we hide each sandbox
-// path that a bind makes it reachable through: a bind P whose real path R contains the object's real
-// path X exposes it at P + (X − R); a bind whose R lies inside X exposes part of it at P. A symlink is
-// never itself a mount target (bwrap would follow it, and fail when the target is not visible): its
-// target is hidden instead, at every path it is reachable through.
-import { realpathSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
+// Hiding by real location (bind-view.ts): for every deny path, credential file, other program's socket,
+// mediated binary and hidden dir we hide each sandbox path that a bind makes it reachable through. A
+// symlink is never itself a mount target (bwrap would follow it, and fail when the target is not
+// visible): its target is hidden instead, at every path it is reachable through.
+//
+// bwrap's own argv lists every hidden path, and inside the sandbox bwrap is pid 1, whose cmdline any
+// process can read: so the options travel on fd 3 (`--args 3`, NUL-separated) and only the agent's
+// command stays on the command line.
 import { ShimgateError, type ResolvedProfile } from '@shimgate/profile';
+import { BindView, kindOf, realPath } from './bind-view.js';
 import { buildBwrapArgv, bwrapPathsToStat, isWithin, normalizePath, type BwrapInput, type PathKind } from './bwrap-argv.js';
+import { protectMissing, type Placeholder } from './missing-protected.js';
+import { hostSocketPaths } from './socket-hiding.js';
 
 export interface AgentSandboxOptions {
   profile: ResolvedProfile;
@@ -22,6 +24,10 @@ export interface AgentSandboxOptions {
   hiddenDirs: readonly string[];
   /** The real binaries of the mediated commands, as found on PATH or named by binary_path. */
   mediatedBinaries: readonly string[];
+  /** Every credential `file` of the profile: hidden like deny paths, without being listed there. */
+  credentialFiles?: readonly string[];
+  /** The supervisor's environment, for the socket dirs it names (XDG_RUNTIME_DIR, SSH_AUTH_SOCK, TMUX). */
+  env?: NodeJS.ProcessEnv;
   command: readonly string[];
   bwrapPath?: string;
 }
@@ -29,7 +35,15 @@ export interface AgentSandboxOptions {
 export interface SandboxCommand {
   file: string;
   args: string[];
+  /** bwrap's options, NUL-separated, to be written to the child's fd 3 (the args name it). */
+  fd3: Buffer;
+  /** Placeholder files created for missing deny paths: pass to removePlaceholders() at session end. */
+  placeholders: Placeholder[];
+  /** Protections that could not be set up completely, for the user to read at start. */
+  warnings: string[];
 }
+
+const ARGS_FD = 3;
 
 export function agentSandboxCommand(opts: AgentSandboxOptions): SandboxCommand {
   if (opts.command.length === 0) {
@@ -38,70 +52,52 @@ export function agentSandboxCommand(opts: AgentSandboxOptions): SandboxCommand {
   const { profile } = opts;
   const fs = profile.filesystem;
   const workdir = normalizePath(opts.workdir, 'workdir');
-  const bound = [...fs.read, ...fs.read_file, ...fs.write, ...fs.write_file]
-    .map((p) => normalizePath(p, 'filesystem'))
-    .concat(profile.workdir.access === 'none' ? [] : [workdir]);
-  const bindRoots = bound.flatMap((path) => {
-    const real = realPath(path);
-    return real === null ? [] : [{ path, real }];
-  });
-  const reachableAt = (path: string, field: string): string[] => {
-    const real = realPath(normalizePath(path, field));
-    if (real === null) return [];
-    const at = bindRoots.flatMap((b) => {
-      if (isWithin(real, b.real)) return [posix.join(b.path, posix.relative(b.real, real))];
-      return isWithin(b.real, real) ? [b.path] : []; // a bind of something inside it shows part of it
-    });
-    return [...new Set(at)];
-  };
-
+  const view = new BindView(profile, workdir);
   for (const dir of opts.hiddenDirs) {
     // Hidden dirs are shimgate's own; one created after the sandbox starts would show through a bind.
     if (realPath(normalizePath(dir, 'hiddenDirs')) === null) {
       throw new ShimgateError('SANDBOX_PATH', `agent sandbox: the hidden dir ${dir} does not exist; create it before the sandbox is built`);
     }
   }
+  const credentialFiles = [...(opts.credentialFiles ?? [])];
+  const missing = protectMissing(view, [...fs.deny, ...credentialFiles]);
+  const sockets = hostSocketPaths({ env: opts.env ?? {}, ownRoot: normalizePath(opts.runtimeRoot, 'runtimeRoot') });
+  const deny = [...fs.deny, ...credentialFiles].flatMap((p) => view.reachableAt(p, 'filesystem.deny'));
   const base: Omit<BwrapInput, 'kinds'> = {
     profile: {
       workdir: profile.workdir,
       network: profile.network,
-      filesystem: { ...fs, deny: fs.deny.flatMap((p) => reachableAt(p, 'filesystem.deny')) },
+      filesystem: { ...fs, deny: [...deny, ...sockets.flatMap((p) => view.reachableIfInspectable(p))] },
     },
     workdir,
     agentDir: opts.agentDir,
     runtimeRoot: opts.runtimeRoot,
-    hiddenDirs: [opts.runtimeRoot, ...opts.hiddenDirs].flatMap((p) => reachableAt(p, 'hiddenDirs')),
-    hiddenBinaries: opts.mediatedBinaries.flatMap((p) => reachableAt(p, 'mediatedBinaries')),
+    hiddenDirs: [opts.runtimeRoot, ...opts.hiddenDirs].flatMap((p) => view.reachableAt(p, 'hiddenDirs')),
+    hiddenBinaries: opts.mediatedBinaries.flatMap((p) => view.reachableAt(p, 'mediatedBinaries')),
+    freezes: missing.freezes,
   };
   const kinds = new Map<string, PathKind>(bwrapPathsToStat(base).map((p) => [p, kindOf(p)]));
-  return { file: opts.bwrapPath ?? 'bwrap', args: [...buildBwrapArgv({ ...base, kinds }), ...opts.command] };
+  const options = buildBwrapArgv({ ...base, kinds });
+  const dashDash = options.lastIndexOf('--');
+  return {
+    file: opts.bwrapPath ?? 'bwrap',
+    args: ['--args', String(ARGS_FD), '--', ...opts.command],
+    fd3: Buffer.from(options.slice(0, dashDash).map((arg) => `${arg}\0`).join('')),
+    placeholders: missing.placeholders,
+    warnings: missing.warnings,
+  };
 }
 
-/** Follows symlinks; a path that is not there (or has a non-directory in the middle) is "missing". */
-function kindOf(path: string): PathKind {
-  try {
-    return statSync(path).isDirectory() ? 'dir' : 'file';
-  } catch (err) {
-    if (isAbsent(err)) return 'missing';
-    throw cannotInspect(path, err);
-  }
-}
-
-function realPath(path: string): string | null {
-  try {
-    return realpathSync.native(path);
-  } catch (err) {
-    if (isAbsent(err)) return null;
-    throw cannotInspect(path, err);
-  }
-}
-
-function isAbsent(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-// Anything else (EACCES, ELOOP, …) leaves us unable to say what the agent would see: refuse.
-function cannotInspect(path: string, err: unknown): ShimgateError {
-  return new ShimgateError('SANDBOX_PATH', `agent sandbox: cannot inspect ${path}: ${(err as Error).message}; fix its permissions or remove it from the profile`, { cause: err });
+/**
+ * The candidates (host files or dirs) the agent could modify inside the sandbox this profile builds:
+ * the candidate lies inside a writable bind (so it, or a dir above it up to the bind, can be replaced),
+ * or a writable bind lies inside it (part of it can). Missing candidates are never writable.
+ */
+export function agentWritablePaths(opts: Pick<AgentSandboxOptions, 'profile' | 'workdir'>, candidates: readonly string[]): string[] {
+  const view = new BindView(opts.profile, normalizePath(opts.workdir, 'workdir'));
+  const writable = view.trees.filter((t) => t.mode === 'rw');
+  return candidates.filter((candidate) => {
+    const real = realPath(normalizePath(candidate, 'candidate'));
+    return real !== null && writable.some((t) => isWithin(real, t.real) || isWithin(t.real, real));
+  });
 }

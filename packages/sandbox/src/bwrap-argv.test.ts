@@ -203,6 +203,32 @@ describe('buildBwrapArgv: refusals', () => {
 describe('capabilities', () => {
   it('drops every capability (bwrap run by root would otherwise leave them all)', () => {
     const argv = buildBwrapArgv(input({}));
-    expect(argv.slice(0, argv.indexOf('--cap-drop') + 2)).toEqual(['--die-with-parent', '--new-session', '--unshare-pid', '--cap-drop', 'ALL']);
+    expect(argv.slice(0, argv.indexOf('--cap-drop') + 2)).toEqual(['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL']);
+  });
+});
+
+describe('buildBwrapArgv: frozen dirs (a missing deny path in a read-only tree)', () => {
+  const frozen = (c: Case, freezes: BwrapInput['freezes']): string[] => mounts(buildBwrapArgv({ ...input(c), freezes }));
+  const cargo = { path: '/home/u/.cargo/bin', entries: [{ name: 'cargo', source: '/home/u/.cargo/bin/cargo' }, { name: 'rustc', source: '/home/u/.cargo/bin/rustc' }] };
+
+  it('replaces a read-only bind by an empty tmpfs with each entry re-bound read-only, sealed at the end', () => {
+    const argv = buildBwrapArgv({ ...input({ fs: { read: ['/usr', '/home/u/.cargo/bin'] } }), freezes: [cargo] });
+    const m = mounts(argv);
+    expect(m).not.toContain('ro /home/u/.cargo/bin');
+    expect(before(m, 'tmpfs /home/u/.cargo/bin', 'ro /home/u/.cargo/bin/cargo')).toBe(true);
+    expect(m).toContain('ro /home/u/.cargo/bin/rustc');
+    expect(argv.join(' ')).toContain('--remount-ro /home/u/.cargo/bin');
+  });
+
+  it('freezes a dir inside a read-only bind, before the deny paths inside it are hidden', () => {
+    const m = frozen({ fs: { read: ['/home/u'], deny: ['/home/u/.netrc'] } }, [{ path: '/home/u', entries: [{ name: '.netrc', source: '/home/u/.netrc' }] }]);
+    expect(before(m, 'tmpfs /home/u', 'ro /home/u/.netrc')).toBe(true);
+    expect(before(m, 'ro /home/u/.netrc', 'null /home/u/.netrc')).toBe(true);
+  });
+
+  it('leaves a writable bind alone: there the agent could create the path itself', () => {
+    const m = frozen({ fs: { write: ['/home/u/.cargo/bin'] } }, [cargo]);
+    expect(m).toContain('rw /home/u/.cargo/bin');
+    expect(m).not.toContain('tmpfs /home/u/.cargo/bin');
   });
 });

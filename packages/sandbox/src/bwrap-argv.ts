@@ -4,8 +4,9 @@
 // The argv is a list of mounts in the order bwrap applies them; a later mount at P covers everything
 // mounted earlier at or under P. So, in this order:
 //   1. host binds (filesystem.read/read_file → --ro-bind, write/write_file → --bind, the workdir per
-//      workdir.access) and the private mounts (--dev /dev, --proc /proc, --tmpfs /tmp), sorted
-//      parent-before-child so a child bind is never covered by its parent's;
+//      workdir.access), frozen dirs (a tmpfs with the entries re-bound), and the private mounts
+//      (--dev /dev, --proc /proc, --tmpfs /tmp), sorted parent-before-child so a child bind is never
+//      covered by its parent's;
 //   2. the hiding, after every bind so it wins: deny paths, the workdir when access is "none", the real
 //      binaries of mediated commands, the runtime root and the other hidden dirs;
 //   3. the session's agent dir, read-only, last: it reappears inside the runtime root's tmpfs;
@@ -42,6 +43,16 @@ export interface BwrapInput {
   hiddenBinaries: readonly string[];
   /** What exists at every path of bwrapPathsToStat(input), keyed by that (normalised) path. */
   kinds: ReadonlyMap<string, PathKind>;
+  /**
+   * Read-only dirs whose entries are fixed at start: an empty tmpfs at `path` with each entry re-bound
+   * read-only from `source`, so nothing created there later (a deny path) ever shows.
+   */
+  freezes?: readonly Freeze[];
+}
+
+export interface Freeze {
+  path: string;
+  entries: readonly { name: string; source: string }[];
 }
 
 interface Mount {
@@ -87,7 +98,7 @@ export function buildBwrapArgv(input: BwrapInput): string[] {
 
   // Run by root, bwrap would leave the agent every capability: enough to unmount what hides the
   // control socket, the audit log and the real binaries. The agent keeps none.
-  const argv = ['--die-with-parent', '--new-session', '--unshare-pid', '--cap-drop', 'ALL'];
+  const argv = ['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL'];
   if (input.profile.network.block) argv.push('--unshare-net');
   for (const mount of mounts) argv.push(...mount.args);
   for (const path of sealed) argv.push('--remount-ro', path);
@@ -107,8 +118,16 @@ export function bwrapPathsToStat(input: Omit<BwrapInput, 'kinds'>): string[] {
   ])];
 }
 
-function baseMounts(input: BwrapInput, workdir: string, kindOf: (p: string) => PathKind): Mount[] {
-  const fs = input.profile.filesystem;
+/**
+ * The host binds a profile asks for, path → mode: write beats read for the same path, workdir.access
+ * beats both for the workdir; missing paths and the private mounts are left out.
+ */
+export function hostBindModes(
+  profile: Pick<ResolvedProfile, 'filesystem' | 'workdir'>,
+  workdir: string,
+  kindOf: (p: string) => PathKind,
+): Map<string, 'ro' | 'rw'> {
+  const fs = profile.filesystem;
   const binds = new Map<string, 'ro' | 'rw'>();
   const add = (paths: readonly string[], field: string, mode: 'ro' | 'rw'): void => {
     for (const path of listed(paths, field)) {
@@ -120,15 +139,29 @@ function baseMounts(input: BwrapInput, workdir: string, kindOf: (p: string) => P
   add(fs.read_file, 'filesystem.read_file', 'ro');
   add(fs.write, 'filesystem.write', 'rw');
   add(fs.write_file, 'filesystem.write_file', 'rw');
-  const access = input.profile.workdir.access;
+  const access = profile.workdir.access;
   if (access === 'none') binds.delete(workdir);
   else binds.set(workdir, access === 'readwrite' ? 'rw' : 'ro');
+  return binds;
+}
 
-  const mounts: Mount[] = [...binds].map(([path, mode]) => ({
+function baseMounts(input: BwrapInput, workdir: string, kindOf: (p: string) => PathKind): Mount[] {
+  const binds = hostBindModes(input.profile, workdir, kindOf);
+  const frozen = new Set((input.freezes ?? []).map((f) => normalizePath(f.path, 'freezes')).filter((dir) => binds.get(dir) !== 'rw'));
+  const mounts: Mount[] = [...binds].filter(([path]) => !frozen.has(path)).map(([path, mode]) => ({
     path,
     host: true,
     args: [mode === 'rw' ? '--bind' : '--ro-bind', path, path],
   }));
+  for (const freeze of input.freezes ?? []) {
+    const dir = normalizePath(freeze.path, 'freezes');
+    if (!frozen.has(dir)) continue; // a writable bind of its own: the agent could create the path anyway
+    mounts.push({ path: dir, host: false, args: ['--tmpfs', dir], seal: true });
+    for (const entry of freeze.entries) {
+      const at = posix.join(dir, entry.name);
+      if (!binds.has(at)) mounts.push({ path: at, host: true, args: ['--ro-bind', entry.source, at] });
+    }
+  }
   for (const [path, args] of Object.entries(PRIVATE_MOUNTS)) mounts.push({ path, host: false, args: [...args] });
   if (!binds.has('/tmp')) mounts.push({ path: '/tmp', host: false, args: ['--tmpfs', '/tmp'] });
   return byDepth(mounts.map((m) => m.path)).map((path) => mounts.find((m) => m.path === path) as Mount);

@@ -1,4 +1,6 @@
-export { agentSandboxCommand } from './agent-sandbox.js';
+export { agentSandboxCommand, agentWritablePaths } from './agent-sandbox.js';
+export { removePlaceholders } from './missing-protected.js';
+export type { Placeholder } from './missing-protected.js';
 export type { AgentSandboxOptions, SandboxCommand } from './agent-sandbox.js';
 export { buildBwrapArgv } from './bwrap-argv.js';
 export type { BwrapInput } from './bwrap-argv.js';
@@ -8,4 +10,4 @@ export { probeBwrap, probeExecHelper, probeUserNamespaces } from './probes.js';
 export type { HelperProbe, ProbeResult } from './probes.js';
 export { linuxBubblewrapBackend, selectBackend } from './sandbox-backend.js';
 export type { AgentSandboxBackend } from './sandbox-backend.js';
-export { BUILT_SHIM_PATH, EXEC_HELPER_PATH } from './built-programs.js';
+export { BUILT_SHIM_PATH, EXEC_HELPER_PATH, SHIMGATE_INSTALL_ROOT } from './built-programs.js';

@@ -5,9 +5,20 @@ import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
-import { EXEC_HELPER_PATH, selectBackend, type AgentSandboxBackend } from '@shimgate/sandbox';
+import type { Writable } from 'node:stream';
+import {
+  agentWritablePaths,
+  EXEC_HELPER_PATH,
+  removePlaceholders,
+  selectBackend,
+  SHIMGATE_INSTALL_ROOT,
+  type AgentSandboxBackend,
+  type Placeholder,
+  type SandboxCommand,
+} from '@shimgate/sandbox';
 import type { ExitCodeSink } from '../exit-code.js';
 import { hostSocketWarnings } from '../session/host-sockets.js';
+import { refuseAgentWritable, trustedFiles } from '../session/trusted-files.js';
 import { startSession, type RunningSession, type StartOptions } from '../session/start-session.js';
 
 export function registerRunCommand(cli: Argv, exit: ExitCodeSink): void {
@@ -43,21 +54,17 @@ async function run(options: StartOptions): Promise<number> {
     if (gate === null) process.stderr.write('shimgate: UNCONFINED: the agent runs without its sandbox; it can bypass its shims\n');
     for (const warning of hostSocketWarnings(process.env)) process.stderr.write(`shimgate: warning: ${warning}\n`);
     const session = await startSession(options);
+    const placeholders: Placeholder[] = [];
     try {
       if (gate !== null) await gate.passed; // nothing of the agent's has run yet: refusing here is clean
       if (signals.stopRequested) return 128 + (constants.signals[signals.stopRequested] ?? 0);
-      const launch = gate === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : gate.backend.wrap({
-        profile: session.profile,
-        workdir: options.workdir,
-        agentDir: session.paths.agentDir,
-        runtimeRoot: session.runtimeRoot,
-        hiddenDirs: [session.stateDir],
-        mediatedBinaries: session.mediatedBinaries,
-        command: options.agentCommand,
-      });
-      return await runAgent(session, launch.file, launch.args, options.workdir, signals);
+      const launch: Launch = gate === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : confinedLaunch(gate.backend, session, options);
+      if (launch.placeholders) placeholders.push(...launch.placeholders);
+      for (const warning of launch.warnings ?? []) process.stderr.write(`shimgate: warning: ${warning}\n`);
+      return await runAgent(session, launch, options.workdir, signals);
     } finally {
       await session.stop();
+      removePlaceholders(placeholders);
     }
   } finally {
     signals.detach();
@@ -118,9 +125,35 @@ class SupervisorSignals {
   }
 }
 
-function runAgent(session: RunningSession, file: string, args: string[], workdir: string, signals: SupervisorSignals): Promise<number> {
+type Launch = Pick<SandboxCommand, 'file' | 'args'> & Partial<SandboxCommand>;
+
+/** The agent's bwrap command, once nothing the server runs or obeys is writable inside it. */
+function confinedLaunch(backend: AgentSandboxBackend, session: RunningSession, options: StartOptions): SandboxCommand {
+  const sandbox = {
+    profile: session.profile,
+    workdir: options.workdir,
+    agentDir: session.paths.agentDir,
+    runtimeRoot: session.runtimeRoot,
+    hiddenDirs: [session.stateDir],
+    mediatedBinaries: session.mediatedBinaries,
+    credentialFiles: session.profile.mediation.commands.flatMap((c) => Object.values(c.credentials)).flatMap((src) => ('file' in src ? [src.file] : [])),
+    env: process.env,
+    command: options.agentCommand,
+  };
+  const trusted = trustedFiles({ nodeBinary: process.execPath, installRoot: SHIMGATE_INSTALL_ROOT, profileSources: session.profileSources, mediatedBinaries: session.mediatedBinaries });
+  refuseAgentWritable(trusted, new Set(agentWritablePaths(sandbox, trusted.map((t) => t.path))));
+  return backend.wrap(sandbox);
+}
+
+function runAgent(session: RunningSession, launch: Launch, workdir: string, signals: SupervisorSignals): Promise<number> {
   return new Promise((resolveExit) => {
-    const child = spawn(file, args, { cwd: workdir, env: session.agentEnv, stdio: 'inherit' });
+    const { file, args, fd3 } = launch;
+    const child = spawn(file, args, { cwd: workdir, env: session.agentEnv, stdio: fd3 ? ['inherit', 'inherit', 'inherit', 'pipe'] : 'inherit' });
+    if (fd3) {
+      const options = child.stdio[3] as Writable;
+      options.on('error', () => {}); // bwrap gone before reading: its exit says why
+      options.end(fd3);
+    }
     signals.attach(child);
     child.once('spawn', () => session.markRunning(child.pid as number));
     child.once('error', (err) => {

@@ -48,6 +48,8 @@ export interface RunningSession {
   mediatedBinaries: string[];
   record: SessionRecord;
   profile: ResolvedProfile;
+  /** Every profile file that took part (real paths), bases first. */
+  profileSources: string[];
   agentEnv: Record<string, string>;
   audit: AuditLog;
   markRunning(sandboxedPid: number): void;
@@ -55,7 +57,7 @@ export interface RunningSession {
 }
 
 export async function startSession(options: StartOptions): Promise<RunningSession> {
-  const { profile } = resolveProfile(options.profile, {
+  const { profile, sources } = resolveProfile(options.profile, {
     dirs: profileDirsFromProcess(),
     expansion: expansionContextFromProcess(options.workdir),
   });
@@ -65,14 +67,14 @@ export async function startSession(options: StartOptions): Promise<RunningSessio
   const paths = sessionPaths(root, newSessionId());
   createSessionDirs(paths);
   try {
-    return await startIn(paths, profile, options, uid);
+    return await startIn(paths, profile, sources, options, uid);
   } catch (err) {
     removeSession(paths);
     throw err;
   }
 }
 
-async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: StartOptions, uid: number): Promise<RunningSession> {
+async function startIn(paths: SessionPaths, profile: ResolvedProfile, profileSources: string[], options: StartOptions, uid: number): Promise<RunningSession> {
   // session.json first: until it names a live supervisor, a concurrent start may take the dir for dead.
   const token = randomBytes(32).toString('hex');
   const stateDir = join(process.env.XDG_STATE_HOME || join(process.env.HOME || homedir(), '.local', 'state'), 'shimgate');
@@ -134,6 +136,7 @@ async function startIn(paths: SessionPaths, profile: ResolvedProfile, options: S
     mediatedBinaries: commands.mediatedBinaries,
     record,
     profile,
+    profileSources,
     agentEnv,
     audit,
     markRunning(sandboxedPid) {
