@@ -5,7 +5,8 @@
  *  1. The shim MUST never run the real binary on the mediated path: when the server is unreachable
  *     or misbehaves it fails closed with exit 125.
  *  2. A command listed in neither SHIMGATE_MEDIATED nor SHIMGATE_AUDITED MUST fail closed (125).
- *  3. Only fds 0, 1 and 2 MUST ever be sent, all three, in the first sendmsg() of the request.
+ *  3. Exactly fds 0, 1, 2 and the cwd (opened O_PATH|O_DIRECTORY) MUST be sent, all four, in the
+ *     first sendmsg() of the request; a cwd that cannot be opened fails closed (125).
  *  4. The audit path MUST send its datagram before it execs; no datagram, no exec (125).
  *  5. The audit path MUST never exec itself: candidates are compared with the running shim by
  *     device and inode, never by name.
@@ -56,7 +57,7 @@ struct shim_opts {
 	const char *sources_dir; /* $SHIMGATE_SHIM_SOURCES_DIR, or NULL */
 	const char *mediated;    /* $SHIMGATE_MEDIATED, comma list, or NULL */
 	const char *audited;     /* $SHIMGATE_AUDITED, comma list, or NULL */
-	char *cwd;               /* getcwd(), or NULL (e.g. removed): "" and the server falls back */
+	char *cwd;               /* getcwd(), or NULL (e.g. removed): "" — for display only */
 };
 
 /* The only global: a signal handler has no other way to reach the self-pipe. */
@@ -209,10 +210,24 @@ static int send_all(int s, const char *p, size_t n)
 	return 0;
 }
 
-/* The first sendmsg() carries the first bytes AND fds 0, 1, 2; send() finishes the frame. */
+/*
+ * The cwd travels as a directory fd: the server runs the command in it without resolving a path in
+ * its own view of the filesystem (where the agent's private /tmp does not exist, and where a path
+ * check would tell the agent which hidden dirs exist).
+ */
+static int open_cwd(const struct shim_opts *o)
+{
+	int fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		unavailable(o, errno, "cannot open the current directory");
+	return fd;
+}
+
+/* The first sendmsg() carries the first bytes AND fds 0, 1, 2 and the cwd; send() finishes the frame. */
 static void send_request(const struct shim_opts *o, int s, const struct jbuf *f)
 {
-	static const int fds[SHIMGATE_NUM_FDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO };
+	const int fds[SHIMGATE_NUM_FDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, open_cwd(o) };
 	union {
 		char buf[CMSG_SPACE(sizeof fds)];
 		struct cmsghdr align;
@@ -235,6 +250,7 @@ static void send_request(const struct shim_opts *o, int s, const struct jbuf *f)
 	while (n < 0 && errno == EINTR); /* nothing was sent, the fds neither: try again */
 	if (n < 0 || send_all(s, f->p + n, f->len - (size_t)n) < 0)
 		unavailable(o, errno, "send to %s", o->socket_path);
+	close(fds[3]);
 }
 
 static void on_signal(int sig)

@@ -24,8 +24,11 @@
 #define SHIMGATE_MAX_ARGS 4096
 #define SHIMGATE_MAX_ENV 4096
 
-/* Exactly this many fds (stdin, stdout, stderr) ride in the one SCM_RIGHTS message. */
-#define SHIMGATE_NUM_FDS 3
+/*
+ * Exactly this many fds ride in the one SCM_RIGHTS message: stdin, stdout, stderr, and the shim's cwd
+ * opened O_PATH|O_DIRECTORY (the server runs the command there without resolving any path).
+ */
+#define SHIMGATE_NUM_FDS 4
 
 /* Exit codes of the shim besides the real command's own (128+N: the command died of signal N). */
 #define SHIMGATE_EXIT_UNAVAILABLE 125

@@ -132,12 +132,12 @@ print("pending answer:", pending)
         approval: { timeout_secs: 60 },
       },
     }, 'self.json');
-    const agent = startAgent('gh pr merge 4 & until [ -e go ]; do sleep 0.05; done; self-approver > approver.out; wait $!; echo "rc=$?"', selfProfile);
+    const agent = startAgent('gh pr merge 4 & until [ -e go ]; do sleep 0.05; done; self-approver > approver.out 2>&1; touch approver.done; wait $!; echo "rc=$?"', selfProfile);
     const socket = await agent.control;
     const [pending] = await waitForPending(socket);
     writeFileSync(join(fx.work, 'go'), ''); // the request is pending: now the self-approver has its go
     const out = join(fx.work, 'approver.out');
-    await waitUntil(() => existsSync(out) && readFileSync(out, 'utf8').endsWith('\n'), 'the self-approver to finish');
+    await waitUntil(() => existsSync(join(fx.work, 'approver.done')), 'the self-approver to finish');
     expect(readFileSync(out, 'utf8')).toBe('pending answer: None\n');
     expect((await controlCall(socket, { op: 'pending' })).pending).toHaveLength(1);
     await controlCall(socket, { op: 'decide', id: pending!.id, decision: 'deny' });

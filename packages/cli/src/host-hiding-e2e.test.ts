@@ -110,6 +110,22 @@ describe('the default profile keeps credential stores and late deny paths out of
   });
 });
 
+describe('the caller\'s cwd crosses as a directory fd', () => {
+  it('a mediated command run from a dir in the agent\'s private /tmp runs in that very dir', () => {
+    const p = root.fx.profile({ extends: 'default', mediation: { commands: [{ name: 'stat', binary_path: '/usr/bin/stat' }] } }, 'stat.json');
+    const r = root.fx.agent(p, [
+      'mkdir -p /tmp/private-x && cd /tmp/private-x',
+      'stat -c "%d:%i" .; echo "rc=$?"', // mediated: runs outside the sandbox, where /tmp/private-x does not exist
+      '/usr/bin/python3 -c "import os; s = os.stat(\'.\'); print(f\'{s.st_dev}:{s.st_ino}\')"',
+    ].join('; '), { confined: true, env: { HOME: root.home } });
+    const [mediated, rc, agentSide] = r.stdout.split('\n');
+    expect(rc).toBe('rc=0');
+    expect(mediated).toMatch(/^\d+:\d+$/);
+    expect(mediated).toBe(agentSide); // same device and inode: the agent's own dir, found by fd, not by name
+    expect(existsSync('/tmp/private-x')).toBe(false); // and it never was a host path
+  });
+});
+
 describe('bwrap leaves no trace of what it hides', () => {
   it('/proc/1/cmdline names no hidden path, and the IPC namespace is the sandbox\'s own', () => {
     const r = root.fx.agent(root.profile, 'tr "\\0" " " < /proc/1/cmdline; echo; readlink /proc/self/ns/ipc', { confined: true, env: { HOME: root.home } });

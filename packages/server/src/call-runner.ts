@@ -1,6 +1,5 @@
 // One mediated call after intake: decide (policy/decide.ts), ask an admin when the rule wants one,
 // act, audit, and report the exit status. Decisions are pure; this file is the I/O around them.
-import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Action } from '@shimgate/profile';
 import type { ApprovalAnswer, ApprovalGate } from './approval-gate.js';
@@ -15,6 +14,7 @@ import type { Broker } from './policy/broker.js';
 import { decide, type Decision, type DecisionProfile } from './policy/decide.js';
 import { scrubArgs } from './policy/scrub-args.js';
 import { runRealBinary, type RunContext } from './real-binary-run.js';
+import { callCwd } from './caller-cwd.js';
 import { displayText, type WireText } from './shim-request.js';
 import { ENV_SANDBOX_CONTEXT, EXIT_DENIED, EXIT_NOT_FOUND } from './wire.js';
 
@@ -165,12 +165,8 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
     ...(runtime.credentials.get(request.command) ?? {}),
     [ENV_SANDBOX_CONTEXT]: context,
   });
-  let cwd: string | Buffer = request.cwd;
-  if (!isDirectory(request.cwd)) {
-    cwd = runtime.workdir;
-    await writeToCaller(fds[2], callerMessage(request.command, `cwd ${displayText(request.cwd)} is not a directory; running in ${runtime.workdir}`));
-  }
   const capture = action.type === 'capture';
+  const cwd = callCwd(fds[3], request.cwd);
   let run;
   try {
     const launch = runtime.sandboxed(
@@ -178,11 +174,12 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
       script === undefined ? (binary as string) : '/bin/sh',
       script === undefined ? [request.command, ...args] : ['sh', '-c', script, request.command, ...args],
     );
-    run = await runRealBinary(call, socket, { ...launch, env, cwd, captureStdout: capture }, deps);
+    run = await runRealBinary(call, socket, { ...launch, env, cwdFd: cwd.fd, captureStdout: capture }, deps);
   } catch (err) {
     await writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
     return { action: 'error', outcome: exited(EXIT_DENIED) };
   } finally {
+    cwd.release();
     runtime.broker.revokeContext(context); // the command is gone: its context names no live parent
   }
   const outcome = fromExit(run.exit);
@@ -234,10 +231,3 @@ function approvalRecord(answer: ApprovalAnswer): Record<string, unknown> {
     : { decision: 'deny', approver: answer.approver, reason: answer.reason };
 }
 
-function isDirectory(path: WireText): boolean {
-  try {
-    return path.length > 0 && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,9 @@
-// Takes one shim connection from "accepted" to "a checked request with its three fds", or refuses it.
+// Takes one shim connection from "accepted" to "a checked request with its four fds" (stdin, stdout,
+// stderr, and the caller's cwd as a directory fd), or refuses it.
 // The socket arrives paused (pauseOnConnect): the first bytes must be read with recvmsg to get the fds
 // (a plain read would drop them); what follows them is ordinary stream data.
 import type { Socket } from 'node:net';
+import { fstatSync } from 'node:fs';
 import koffi from 'koffi';
 import { closeFds, peerCredentials, receiveFirstChunk } from './fd-receive.js';
 import { FrameDecoder, type FrameResult } from './frame-decoder.js';
@@ -15,8 +17,11 @@ export interface IntakeOptions {
 }
 
 export type Intake =
-  | { ok: true; request: ShimRequest; fds: [number, number, number]; peerPid: number; decoder: FrameDecoder; rest: FrameResult[] }
+  | { ok: true; request: ShimRequest; fds: CallFds; peerPid: number; decoder: FrameDecoder; rest: FrameResult[] }
   | { ok: false; reason: string };
+
+/** stdin, stdout, stderr, and the caller's cwd (a directory, usually O_PATH). */
+export type CallFds = [number, number, number, number];
 
 /** The first recvmsg takes at most this much; the rest of a large frame streams in through libuv. */
 const FIRST_READ_BYTES = 64 * 1024;
@@ -62,7 +67,7 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
       const parsed = parseShimRequest(first.value);
       if (!parsed.ok) return finish({ ok: false, reason: parsed.reason });
       if (!tokenMatches(parsed.request.token, options.token)) return finish({ ok: false, reason: 'wrong session token' });
-      finish({ ok: true, request: parsed.request, fds: fds as [number, number, number], peerPid: peer.pid, decoder, rest });
+      finish({ ok: true, request: parsed.request, fds: fds as CallFds, peerPid: peer.pid, decoder, rest });
     };
     const onData = (chunk: Buffer): void => accept(decoder.push(chunk));
     const onEnd = (): void => finish({ ok: false, reason: 'connection closed before the request was complete' });
@@ -79,6 +84,7 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
       fds = got.fds;
       if (got.kind === 'error') return finish({ ok: false, reason: got.reason });
       if (fds.length !== NUM_FDS) return finish({ ok: false, reason: `request carried ${fds.length} fds, not ${NUM_FDS}` });
+      if (!isDirectoryFd(fds[3] as number)) return finish({ ok: false, reason: 'the fourth fd (the caller\'s cwd) is not a directory' });
       const frames = decoder.push(got.bytes);
       if (frames.length > 0) return accept(frames);
       socket.on('data', onData);
@@ -87,4 +93,12 @@ export function takeConnection(socket: Socket, options: IntakeOptions): Promise<
     };
     tryReceive();
   });
+}
+
+function isDirectoryFd(fd: number): boolean {
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -52,6 +52,7 @@ export interface Libc {
   posix_spawn_file_actions_destroy(actions: Pointer): number;
   posix_spawn_file_actions_adddup2(actions: Pointer, fd: number, newfd: number): number;
   posix_spawn_file_actions_addchdir_np(actions: Pointer, path: Pointer): number;
+  posix_spawn_file_actions_addfchdir_np(actions: Pointer, fd: number): number;
   posix_spawn_file_actions_addclosefrom_np(actions: Pointer, from: number): number;
   posix_spawnattr_init(attr: Pointer): number;
   posix_spawnattr_destroy(attr: Pointer): number;
@@ -82,6 +83,7 @@ const PROTOTYPES = [
   'int posix_spawn_file_actions_destroy(void *actions)',
   'int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)',
   'int posix_spawn_file_actions_addchdir_np(void *actions, void *path)',
+  'int posix_spawn_file_actions_addfchdir_np(void *actions, int fd)',
   'int posix_spawn_file_actions_addclosefrom_np(void *actions, int from)',
   'int posix_spawnattr_init(void *attr)',
   'int posix_spawnattr_destroy(void *attr)',

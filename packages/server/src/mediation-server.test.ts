@@ -3,7 +3,7 @@
 // server's open fd count to its baseline, and leave the server serving.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     socketPath,
     token: TOKEN,
     agentUid: process.getuid!(),
-    runtime: testRuntime(dir, { true: '/bin/true' }),
+    runtime: testRuntime(dir, { true: '/bin/true', pwd: '/bin/pwd' }),
     audit,
     logger: pino({ level: 'silent' }),
     idleTimeoutMs: 300,
@@ -45,8 +45,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function client(mode: string, token = TOKEN, timeout = 10_000): Promise<string> {
-  const { stdout } = await run('python3', [CLIENT, socketPath, mode, token], { timeout });
+async function client(mode: string, token = TOKEN, timeout = 10_000, env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run('python3', [CLIENT, socketPath, mode, token], { timeout, env: { ...process.env, ...env } });
   return stdout.trim();
 }
 
@@ -63,7 +63,7 @@ describe('mediation server', () => {
     expect(await client('good')).toBe('{"exit_code":0}');
   });
 
-  it.each(['no-fds', 'four-fds', 'oversize', 'truncated', 'bad-json', 'wrong-token', 'idle'])(
+  it.each(['no-fds', 'three-fds', 'five-fds', 'file-as-cwd', 'oversize', 'truncated', 'bad-json', 'wrong-token', 'idle'])(
     'refuses a %s client, closes every fd it brought, and serves the next good call',
     async (mode) => {
       await client('good'); // warm up lazily opened fds (libc, reaper) before taking the baseline
@@ -75,6 +75,32 @@ describe('mediation server', () => {
       expect(await client('good')).toBe('{"exit_code":0}');
     },
   );
+
+  it('runs the command in the directory the cwd fd names, whatever the cwd string says', async () => {
+    const real = mkdtempSync(join(tmpdir(), 'shimgate-cwd-'));
+    try {
+      // pwd -P prints to the client's stdout (fd 1 passed through); the client then prints the answer.
+      const out = await client('cwd-lie', TOKEN, 10_000, { CWD_DIR: real, CWD_STRING: '/nonexistent/lie' });
+      expect(out).toBe(`${realpathSync(real)}\n{"exit_code":0}`);
+    } finally {
+      rmSync(real, { recursive: true, force: true });
+    }
+  });
+
+  it('never resolves the cwd string: a hidden dir and a missing one get the same treatment', async () => {
+    const hidden = mkdtempSync(join(tmpdir(), 'shimgate-hidden-'));
+    chmodSync(hidden, 0o700);
+    const real = mkdtempSync(join(tmpdir(), 'shimgate-cwd-'));
+    try {
+      const a = await client('cwd-lie', TOKEN, 10_000, { CWD_DIR: real, CWD_STRING: hidden });
+      const b = await client('cwd-lie', TOKEN, 10_000, { CWD_DIR: real, CWD_STRING: `${hidden}-missing` });
+      expect(a).toBe(b);
+      expect(a).toBe(`${realpathSync(real)}\n{"exit_code":0}`);
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
+      rmSync(real, { recursive: true, force: true });
+    }
+  });
 
   it('keeps serving while one caller\'s stderr is a full pipe nobody reads', async () => {
     const stuck = client('stuck-stderr', TOKEN, 25_000);

@@ -16,7 +16,8 @@ export interface RealRun {
   file: string;
   argv: (string | Buffer)[];
   env: (string | Buffer)[];
-  cwd: string | Buffer;
+  /** The directory fd the child starts in (see caller-cwd.ts). */
+  cwdFd: number;
   captureStdout: boolean;
 }
 
@@ -50,7 +51,7 @@ export async function runRealBinary(call: Accepted, socket: Socket, run: RealRun
       file: run.file,
       argv: run.argv,
       env: run.env,
-      cwd: run.cwd,
+      cwd: { fd: run.cwdFd },
       stdio: [call.fds[0], pipe ? pipe.write : call.fds[1], call.fds[2]],
       newSession: true,
     });

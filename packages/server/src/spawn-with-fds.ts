@@ -24,7 +24,11 @@ export interface SpawnWithFdsOptions {
   argv: readonly (string | Buffer)[];
   /** The whole environment, as "NAME=value" entries; nothing is inherited. */
   env: readonly (string | Buffer)[];
-  cwd: string | Buffer;
+  /**
+   * Where the child starts: a path, or `{ fd }`, a directory fd (a caller's cwd passed by the shim),
+   * entered with fchdir so no path is ever resolved in the server's view of the filesystem.
+   */
+  cwd: string | Buffer | { fd: number };
   /** Fds that become the child's 0, 1 and 2; the caller still owns (and should close) its copies. */
   stdio: readonly [number, number, number];
   /** setsid() in the child, so the child leads a process group signalProcessGroup can reach. */
@@ -43,7 +47,7 @@ export function spawnWithFds(opts: SpawnWithFdsOptions): number {
   }
   const argv = cStringArray(opts.argv, 'argv');
   const envp = cStringArray(opts.env, 'env');
-  const cwd = cString(opts.cwd, 'cwd');
+  const cwd = typeof opts.cwd === 'object' && !Buffer.isBuffer(opts.cwd) ? opts.cwd : cString(opts.cwd, 'cwd');
 
   const c = libc();
   const actions = Buffer.alloc(POSIX_SPAWN_FILE_ACTIONS_SIZE);
@@ -52,8 +56,10 @@ export function spawnWithFds(opts: SpawnWithFdsOptions): number {
   try {
     check(c.posix_spawnattr_init(attr), 'posix_spawnattr_init');
     try {
+      // fchdir first: the stdio shuffle below may reuse the dir fd's number as a scratch fd.
+      if (Buffer.isBuffer(cwd)) check(c.posix_spawn_file_actions_addchdir_np(actions, cwd), 'posix_spawn_file_actions_addchdir_np');
+      else check(c.posix_spawn_file_actions_addfchdir_np(actions, cwd.fd), 'posix_spawn_file_actions_addfchdir_np');
       addStdio(actions, opts.stdio);
-      check(c.posix_spawn_file_actions_addchdir_np(actions, cwd), 'posix_spawn_file_actions_addchdir_np');
       // Belt and braces over O_CLOEXEC: whatever the server holds open, the child gets 0-2 only.
       check(c.posix_spawn_file_actions_addclosefrom_np(actions, 3), 'posix_spawn_file_actions_addclosefrom_np');
       setSignals(attr);

@@ -8,8 +8,8 @@ export const MAX_FRAME = 1024 * 1024;
 export const MAX_RESPONSE_FRAME = 4096;
 export const MAX_ARGS = 4096;
 export const MAX_ENV = 4096;
-/** Exactly stdin, stdout, stderr. */
-export const NUM_FDS = 3;
+/** Exactly stdin, stdout, stderr and the caller's cwd (a directory fd). */
+export const NUM_FDS = 4;
 
 export const EXIT_UNAVAILABLE = 125;
 export const EXIT_DENIED = 126;

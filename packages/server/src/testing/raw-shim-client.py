@@ -18,9 +18,14 @@ def frame(obj):
     return struct.pack(">I", len(body)) + body
 
 
-def request(token, command="true", args=()):
-    return {"v": 1, "command": command, "args": list(args), "cwd": "/", "pid": os.getpid(), "token": token,
+def request(token, command="true", args=(), cwd="/"):
+    return {"v": 1, "command": command, "args": list(args), "cwd": cwd, "pid": os.getpid(), "token": token,
             "env": {"LANG": "C"}}
+
+
+def dir_fd(path="."):
+    """The caller's cwd as the shim sends it: a directory opened O_PATH."""
+    return os.open(path, os.O_PATH | os.O_DIRECTORY)
 
 
 def main():
@@ -37,23 +42,32 @@ def misbehave():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
     devnull = os.open("/dev/null", os.O_RDWR)
+    cwd = dir_fd()
     good = frame(request(token))
     if mode == "good":
-        socket.send_fds(s, [good], [0, 1, 2])
+        socket.send_fds(s, [good], [0, 1, 2, cwd])
     elif mode == "no-fds":
         s.sendall(good)
-    elif mode == "four-fds":
+    elif mode == "three-fds":
+        socket.send_fds(s, [good], [0, 1, 2])
+    elif mode == "five-fds":
+        socket.send_fds(s, [good], [0, 1, 2, cwd, devnull])
+    elif mode == "file-as-cwd":
         socket.send_fds(s, [good], [0, 1, 2, devnull])
+    elif mode == "cwd-lie":
+        # The cwd string names a path that may be hidden or missing; the dir fd is what counts.
+        lie = os.environ.get("CWD_STRING", "/nonexistent/lie")
+        socket.send_fds(s, [frame(request(token, "pwd", ["-P"], cwd=lie))], [0, 1, 2, dir_fd(os.environ["CWD_DIR"])])
     elif mode == "oversize":
-        socket.send_fds(s, [struct.pack(">I", 64 * 1024 * 1024) + b"{"], [0, 1, 2])
+        socket.send_fds(s, [struct.pack(">I", 64 * 1024 * 1024) + b"{"], [0, 1, 2, cwd])
     elif mode == "truncated":
-        socket.send_fds(s, [good[:-5]], [0, 1, 2])
+        socket.send_fds(s, [good[:-5]], [0, 1, 2, cwd])
         s.shutdown(socket.SHUT_WR)
     elif mode == "bad-json":
         body = b'{"v":1,"command":'
-        socket.send_fds(s, [struct.pack(">I", len(body)) + body], [0, 1, 2])
+        socket.send_fds(s, [struct.pack(">I", len(body)) + body], [0, 1, 2, cwd])
     elif mode == "wrong-token":
-        socket.send_fds(s, [frame(request("0" * 64))], [0, 1, 2])
+        socket.send_fds(s, [frame(request("0" * 64))], [0, 1, 2, cwd])
     elif mode == "idle":
         pass
     elif mode == "stuck-stderr":
@@ -66,9 +80,9 @@ def misbehave():
         except BlockingIOError:
             pass
         os.set_blocking(w, True)
-        socket.send_fds(s, [frame(request(token, "no-such-command"))], [0, 1, w])
+        socket.send_fds(s, [frame(request(token, "no-such-command"))], [0, 1, w, cwd])
     elif mode == "sleep":
-        socket.send_fds(s, [frame(request(token, "sleep", ["100"]))], [0, 1, 2])
+        socket.send_fds(s, [frame(request(token, "sleep", ["100"]))], [0, 1, 2, cwd])
     else:
         sys.exit("unknown mode " + mode)
     print(read_answer(s))
