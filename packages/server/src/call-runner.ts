@@ -166,7 +166,7 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
     [ENV_SANDBOX_CONTEXT]: context,
   });
   const capture = action.type === 'capture';
-  const cwd = callCwd(fds[3], request.cwd);
+  const cwd = callCwd(fds[3], request.cwd, runtime.workdir);
   let run;
   try {
     const launch = runtime.sandboxed(

@@ -6,7 +6,11 @@
 // device and inode). Otherwise — the agent's private /tmp, a path that lies, a dir renamed meanwhile —
 // the caller's fd is used as it is. The comparison is on the fd the server then enters, so nothing can
 // be swapped in between; and the hint can only ever lead to a directory the caller already holds.
+// The hint is looked up only inside the session's workdir (absolute, no `..`): the server never probes
+// an arbitrary host path for the agent (an existence oracle; a hung NFS or FUSE mount would block the
+// event loop), and the workdir is where tools that need getcwd (git) are run.
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { WireText } from './shim-request.js';
 
 const O_PATH = 0o10000000;
@@ -20,9 +24,9 @@ export interface CallCwd {
   release(): void;
 }
 
-export function callCwd(callerFd: number, hint: WireText): CallCwd {
+export function callCwd(callerFd: number, hint: WireText, workdir: string): CallCwd {
   const keep: CallCwd = { fd: callerFd, release: () => {} };
-  if (hint.length === 0) return keep;
+  if (!insideWorkdir(typeof hint === 'string' ? hint : hint.toString('latin1'), workdir)) return keep;
   let own: number;
   try {
     own = openSync(hint, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -37,4 +41,9 @@ export function callCwd(callerFd: number, hint: WireText): CallCwd {
   }
   closeSync(own);
   return keep;
+}
+
+function insideWorkdir(path: string, workdir: string): boolean {
+  if (!isAbsolute(path) || path.split('/').includes('..')) return false;
+  return path === workdir || path.startsWith(workdir.endsWith('/') ? workdir : `${workdir}/`);
 }

@@ -31,8 +31,8 @@ export interface PeerCredentials {
   gid: number;
 }
 
-// Room for twice the three fds a shim sends, so a peer sending four (or eight) is seen and rejected
-// rather than silently truncated by the kernel.
+// Room for twice the four fds a shim sends (stdio and its cwd), so a peer sending five (or eight) is
+// seen and rejected rather than silently truncated by the kernel.
 const MAX_FDS = 8;
 const CONTROL_SIZE = CMSGHDR.size + align8(MAX_FDS * 4); // CMSG_SPACE(8 * sizeof(int)) = 48
 const IOVEC_OFFSET = MSGHDR.size;
