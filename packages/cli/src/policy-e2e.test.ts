@@ -20,7 +20,8 @@ beforeAll(() => {
     extends: 'default',
     mediation: {
       commands: [
-        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } } },
+        // The child's environment is an allow-list: the test's own variables must be listed to arrive.
+        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } }, sandbox: { env_pass: ['SHOW_ENV', 'TOKEN', 'OTHER', 'LD_PRELOAD'] } },
         { name: 'secret-tool', binary_path: secret, intercept: [{ action: { type: 'capture' } }] },
         { name: 'failing-secret', binary_path: failing, intercept: [{ action: { type: 'capture' } }] },
         { name: 'scripted', intercept: [{ args_prefix: ['token'], action: { type: 'capture', script: 'printf "from-script-%s" "$*"' } }] },
@@ -35,12 +36,13 @@ beforeAll(() => {
         },
         { name: 'kubectl', binary_path: echoargs, intercept: [{ args_prefix: ['delete'], action: { type: 'approve' } }] },
         { name: 'outer', binary_path: outer },
-        { name: 'inner', binary_path: inner, caller_policy: { agent_allowed: false, allowed_parents: ['outer', 'allowing-parent'] } },
+        { name: 'inner', binary_path: inner, caller_policy: { agent_allowed: false, allowed_parents: ['outer', 'allowing-parent', 'context-leaker'] } },
         { name: 'agent-only', binary_path: inner, caller_policy: { allowed_parents: [] } },
         { name: 'any-caller', binary_path: inner, caller_policy: { allowed_parents: null } },
         { name: 'outer-of-agent-only', binary_path: fx.script('outer-of-agent-only', 'agent-only "$@"') },
         { name: 'outer-of-any', binary_path: fx.script('outer-of-any', 'any-caller "$@"') },
         { name: 'stranger', binary_path: fx.script('stranger', 'inner "$@"') },
+        { name: 'context-leaker', binary_path: fx.script('context-leaker', 'printf %s "$SHIMGATE_SANDBOX_CONTEXT" > leaked-context; until [ -e release ]; do sleep 0.05; done') },
         { name: 'allowing-parent', binary_path: fx.script('allowing-parent', 'inner "$@"'), sandbox: { allow_commands: ['inner'] } },
       ],
       approval: { timeout_secs: 1 }, // nobody answers in these tests: each admin call times out
@@ -106,7 +108,7 @@ describe('the broker', () => {
     expect(r.auditText).not.toContain('s3cr3t');
   });
 
-  it('replaces nonces inside env values, never in dangerous names, and leaves unknown nonces literal', () => {
+  it('replaces nonces inside listed env values, never passes a dangerous name even when listed, and leaves unknown nonces literal', () => {
     const unknown = `shimgate_${'0'.repeat(64)}`;
     const r = fx.agent(profile, `t=$(secret-tool); TOKEN="x-$t" LD_PRELOAD="$t" OTHER=${unknown} SHOW_ENV=1 echoargs`);
     expect(r.stdout).toContain('TOKEN=x-s3cr3t-v4lue\n');
@@ -148,6 +150,16 @@ describe('caller policies', () => {
 
   it('allowed_parents null lets any parent call', () => {
     expect(fx.agent(profile, 'outer-of-any q').stdout).toBe('inner ran: q\n');
+  });
+
+  it('a live command\'s context, copied by the agent, does not make the agent that parent', () => {
+    const r = fx.agent(profile, [
+      'rm -f leaked-context release; context-leaker & until [ -s leaked-context ]; do sleep 0.05; done',
+      'SHIMGATE_SANDBOX_CONTEXT=$(cat leaked-context) inner stolen; echo "rc=$?"; touch release; wait',
+    ].join('; '));
+    expect(r.stdout).toBe('rc=126\n');
+    expect(r.stderr).toContain('shimgate: inner: denied:');
+    expect(r.events.find((e) => e.command === 'inner')).toMatchObject({ parent: null, action_type: 'denied' });
   });
 
   it('a parent not in the list is refused', () => {

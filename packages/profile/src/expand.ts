@@ -142,6 +142,7 @@ function expandCommand(cmd: ResolvedCommand, ex: (text: string) => string): Reso
       network: { block: sandbox.network.block, allowed_hosts: [...sandbox.network.allowed_hosts] },
       allow_commands: [...sandbox.allow_commands],
       landlock: sandbox.landlock,
+      env_pass: [...sandbox.env_pass],
     },
     credentials: expandCredentials(cmd.credentials, ex),
     caller_policy: {

@@ -126,6 +126,7 @@ function mergeSandbox(b: CommandSandbox, c: CommandSandbox): CommandSandbox {
     ),
     allow_commands: union(b.allow_commands, c.allow_commands),
     landlock: b.landlock === 'required' || c.landlock === 'required' ? 'required' : (c.landlock ?? b.landlock),
+    env_pass: union(b.env_pass, c.env_pass),
   });
 }
 

@@ -51,6 +51,7 @@ function normalizeCommand(cmd: MediatedCommand): ResolvedCommand {
       network: { block: sandbox.network?.block ?? false, allowed_hosts: list(sandbox.network?.allowed_hosts) },
       allow_commands: list(sandbox.allow_commands),
       landlock: sandbox.landlock ?? 'required',
+      env_pass: list(sandbox.env_pass),
     },
     credentials: normalizeCredentials(cmd.credentials),
     caller_policy: {

@@ -48,6 +48,7 @@ export interface CommandSandbox {
   network?: { block?: boolean; allowed_hosts?: string[] };
   allow_commands?: string[];
   landlock?: LandlockRequirement;
+  env_pass?: string[];
 }
 
 /** Whether a kernel without Landlock refuses the command ("required") or runs it without it. */
@@ -99,6 +100,8 @@ export interface ResolvedCommand {
     network: { block: boolean; allowed_hosts: string[] };
     allow_commands: string[];
     landlock: LandlockRequirement;
+    /** Caller variables passed on besides the built-in allow-list; [] = only the allow-list. */
+    env_pass: string[];
   };
   credentials: Record<string, CredentialSource>;
   caller_policy: { agent_allowed: boolean; allowed_parents: string[] | null };

@@ -10,6 +10,7 @@ const SANDBOX: Sandbox = {
   network: { block: false, allowed_hosts: [] },
   allow_commands: [],
   landlock: 'required',
+  env_pass: [],
 };
 
 function input(over: Partial<ExecHelperInput> = {}, sandbox: Partial<Sandbox> = {}): ExecHelperInput {

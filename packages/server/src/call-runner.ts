@@ -15,6 +15,7 @@ import { decide, type Decision, type DecisionProfile } from './policy/decide.js'
 import { scrubArgs } from './policy/scrub-args.js';
 import { runRealBinary, type RunContext } from './real-binary-run.js';
 import { callCwd } from './caller-cwd.js';
+import { callerParent } from './caller-parent.js';
 import { displayText, type WireText } from './shim-request.js';
 import { ENV_SANDBOX_CONTEXT, EXIT_DENIED, EXIT_NOT_FOUND } from './wire.js';
 
@@ -66,8 +67,7 @@ async function decideActAudit(call: Accepted, socket: Socket, deps: Deps): Promi
   const { request } = call;
   const started = Date.now();
   const args = request.args.map(matchText);
-  const context = request.env[ENV_SANDBOX_CONTEXT];
-  const parent = typeof context === 'string' ? deps.runtime.broker.contextParent(context) : null;
+  const parent = callerParent(request.env[ENV_SANDBOX_CONTEXT], call.peerPid, deps.runtime.broker);
   const decision = decide({ command: request.command, args, parent }, deps.runtime.profile);
   const r = await act(call, socket, decision, parent, deps);
   deps.audit.append({
@@ -159,12 +159,13 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
   }
   const args = request.args.map((a) => runtime.broker.rewrite(a));
   const context = runtime.broker.newContext(request.command);
+  const envPass = runtime.profile.mediation.commands.find((c) => c.name === request.command)?.sandbox.env_pass ?? [];
   const env = childEnvironment(rewriteEnv(request.env, runtime.broker), {
     ...runtime.sessionEnv,
     PATH: runtime.childPath(request.command),
     ...(runtime.credentials.get(request.command) ?? {}),
     [ENV_SANDBOX_CONTEXT]: context,
-  });
+  }, envPass);
   const capture = action.type === 'capture';
   const cwd = callCwd(fds[3], request.cwd, runtime.workdir);
   let run;
@@ -174,7 +175,8 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
       script === undefined ? (binary as string) : '/bin/sh',
       script === undefined ? [request.command, ...args] : ['sh', '-c', script, request.command, ...args],
     );
-    run = await runRealBinary(call, socket, { ...launch, env, cwdFd: cwd.fd, captureStdout: capture }, deps);
+    const onSpawn = (pid: number): void => runtime.broker.bindContext(context, pid);
+    run = await runRealBinary(call, socket, { ...launch, env, cwdFd: cwd.fd, captureStdout: capture, onSpawn }, deps);
   } catch (err) {
     await writeToCaller(fds[2], callerMessage(request.command, `cannot run ${script === undefined ? binary : 'its script'}: ${(err as Error).message}`));
     return { action: 'error', outcome: exited(EXIT_DENIED) };

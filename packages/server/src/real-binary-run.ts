@@ -19,6 +19,8 @@ export interface RealRun {
   /** The directory fd the child starts in (see caller-cwd.ts). */
   cwdFd: number;
   captureStdout: boolean;
+  /** Told the child's pid as soon as it exists (before any of its children can call back). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RealRunResult {
@@ -62,6 +64,7 @@ export async function runRealBinary(call: Accepted, socket: Socket, run: RealRun
     if (pipe) libc().close(pipe.write);
   }
   ctx.children.add(pid);
+  run.onSpawn?.(pid);
   const output = pipe ? readAll(pipe.read, () => signalProcessGroup(pid, 9)) : Promise.resolve(null);
   const stopFollowing = followShim(socket, call, pid, ctx.logger);
   try {

@@ -23,8 +23,12 @@ export interface Broker {
   newContext(parent: string): string;
   /** Forgets a context once its command has exited, so a leaked nonce cannot claim that parent later. */
   revokeContext(nonce: string): void;
+  /** Records the pid of the command a context belongs to, once it is spawned. */
+  bindContext(nonce: string, pid: number): void;
   /** The parent a context nonce names; null (= the agent) for anything else. */
   contextParent(nonce: string): string | null;
+  /** The pid of the command that owns the context; null before it is spawned or when unknown. */
+  contextPid(nonce: string): number | null;
   /**
    * Every known secret nonce inside the text replaced by its secret's bytes. A string comes back as a
    * string when every substituted secret is valid UTF-8, else as a Buffer; a Buffer comes back as a Buffer.
@@ -43,7 +47,7 @@ interface Hit {
 
 export function createBroker(): Broker {
   const secrets = new Map<string, Buffer>();
-  const contexts = new Map<string, string>();
+  const contexts = new Map<string, { parent: string; pid: number | null }>();
 
   const freshNonce = (): string => {
     for (;;) {
@@ -86,14 +90,21 @@ export function createBroker(): Broker {
     },
     newContext(parent) {
       const nonce = freshNonce();
-      contexts.set(nonce, parent);
+      contexts.set(nonce, { parent, pid: null });
       return nonce;
+    },
+    bindContext(nonce, pid) {
+      const context = contexts.get(nonce);
+      if (context) context.pid = pid;
     },
     revokeContext(nonce) {
       contexts.delete(nonce);
     },
     contextParent(nonce) {
-      return contexts.get(nonce) ?? null;
+      return contexts.get(nonce)?.parent ?? null;
+    },
+    contextPid(nonce) {
+      return contexts.get(nonce)?.pid ?? null;
     },
     rewrite(text) {
       return typeof text === 'string' ? rewriteString(text) : rewriteBuffer(text);

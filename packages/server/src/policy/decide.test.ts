@@ -16,6 +16,7 @@ function command(name: string, over: Partial<ResolvedCommand> = {}): ResolvedCom
       network: { block: false, allowed_hosts: [] },
       allow_commands: [],
       landlock: 'required',
+      env_pass: [],
     },
     credentials: {},
     caller_policy: { agent_allowed: true, allowed_parents: null },
