@@ -24,6 +24,16 @@ describe('shimgate explain', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'act', via: 'default', binary: '/bin/true', call: { command: 'git', args: ['status'] } });
   });
 
+  it('warns when credentials go to a program that runs the agent\'s code, in text and JSON', () => {
+    const risky = join(dir, 'risky.json');
+    writeFileSync(risky, JSON.stringify({ mediation: { commands: [{ name: 'python3', binary_path: '/bin/true', credentials: { TOKEN: { env: 'HOME' } } }] } }));
+    const r = shimgate(['explain', '--profile', risky, '--', 'python3', '-c', 'pass']);
+    expect(r.stdout).toContain('WARNING  mediation.commands "python3": credentials (TOKEN) go to python3, which runs whatever code the agent gives it');
+    const json = JSON.parse(shimgate(['explain', '--profile', risky, '--json', '--', 'python3']).stdout);
+    expect(json.warnings).toHaveLength(1);
+    expect(JSON.parse(shimgate(['explain', '--profile', profile, '--json', '--', 'git']).stdout).warnings).toEqual([]);
+  });
+
   it('needs a call', () => {
     const r = shimgate(['explain', '--profile', profile]);
     expect(r.status).toBe(1);

@@ -101,6 +101,14 @@ describe('shimgate profile validate', () => {
     expect(r.stderr).toContain('2 of 3 profile file(s) invalid');
   });
 
+  it('warns, without failing, about a credential file the command itself can read', () => {
+    const leaky = write('v/leaky.json', { mediation: { commands: [{ name: 'git', credentials: { T: { file: '/srv/secrets/tok' } }, sandbox: { fs_read: ['/srv'] } }] } });
+    const r = shimgate(['profile', 'validate', leaky], { env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${leaky}: ok`);
+    expect(r.stderr).toContain(`${leaky}: warning: mediation.commands "git": credentials.T file /srv/secrets/tok lies inside the command's own readable paths`);
+  });
+
   it('exits 0 for every built-in profile and every example, and each resolves', () => {
     const files = ['profiles', 'examples'].flatMap((dir) => {
       const path = new URL(`../../../${dir}/`, import.meta.url).pathname;

@@ -1,6 +1,7 @@
 export { ShimgateError, ProfileInvalidError, formatIssue } from './errors.js';
 export type { ShimgateErrorCode, ValidationIssue } from './errors.js';
 export { loadProfileFile, validateProfileFile } from './load.js';
+export { credentialWarnings } from './credential-warnings.js';
 export { mergeProfiles } from './merge.js';
 export { normalizeProfile } from './normalize.js';
 export { expandProfile, expandString, expansionVariables } from './expand.js';

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { stringify as toYaml } from 'yaml';
 import {
+  credentialWarnings,
   expansionContextFromProcess,
   formatIssue,
   listProfiles,
@@ -48,6 +49,7 @@ function validateFiles(files: string[]): number {
     const issues = validateProfileFile(file);
     if (issues.length === 0) {
       process.stdout.write(`${file}: ok\n`);
+      for (const warning of warningsOf(file)) process.stderr.write(`${file}: warning: ${warning}\n`);
       continue;
     }
     bad += 1;
@@ -55,6 +57,16 @@ function validateFiles(files: string[]): number {
   }
   if (bad > 0) process.stderr.write(`${bad} of ${files.length} profile file(s) invalid\n`);
   return bad > 0 ? 1 : 0;
+}
+
+/** Credential warnings of the file resolved with its bases (none when it does not resolve yet). */
+function warningsOf(file: string): string[] {
+  try {
+    const { profile } = resolveProfile(resolve(file), { dirs: profileDirsFromProcess(), expansion: expansionContextFromProcess(process.cwd()) });
+    return credentialWarnings(profile);
+  } catch {
+    return [];
+  }
 }
 
 function showProfile(ref: string, workdir: string | undefined, json: boolean): void {

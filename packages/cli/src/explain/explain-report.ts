@@ -1,6 +1,6 @@
 // What `shimgate explain` says about one call: which rule matches, what runs, under which sandbox,
 // and why. Pure: the profile, the call and the binary lookup come in; a report object goes out.
-import type { Action, ResolvedCommand, ResolvedProfile } from '@shimgate/profile';
+import { credentialWarnings, type Action, type ResolvedCommand, type ResolvedProfile } from '@shimgate/profile';
 import { decide, ruleMatches } from '@shimgate/server';
 
 export interface ExplainCall {
@@ -26,6 +26,8 @@ export interface ExplainReport {
   sandbox: ResolvedCommand['sandbox'] | null;
   credentials: { name: string; source: string }[];
   rules: { index: number; args_prefix: string[]; args_must_include: string[]; admin: boolean; action: string; matches: boolean }[];
+  /** Where this command's credentials can reach agent-steered code (credentialWarnings). */
+  warnings: string[];
 }
 
 export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary: string | null): ExplainReport {
@@ -57,6 +59,7 @@ export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary:
       action: rule.action.type,
       matches: ruleMatches(call.args, rule, command?.flags_with_values ?? []),
     })),
+    warnings: credentialWarnings(profile).filter((w) => w.startsWith(`mediation.commands "${call.command}"`)),
   };
 }
 

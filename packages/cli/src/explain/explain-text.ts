@@ -36,6 +36,7 @@ export function renderExplain(report: ExplainReport, profileLabel: string): stri
     if (sb.allow_commands.length > 0) lines.push(`children ${sb.allow_commands.join(', ')} run directly when this command calls them`);
     for (const c of report.credentials) lines.push(`secret   ${c.name} from ${c.source}, injected by the server (the agent never sees it)`);
   }
+  for (const warning of report.warnings) lines.push(`WARNING  ${warning}`);
   return `${lines.join('\n')}\n`;
 }
 

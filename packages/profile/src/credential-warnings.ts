@@ -1,0 +1,40 @@
+// Where a profile hands credentials to code the agent can steer: `profile validate` and `explain`
+// print these. Pure: the resolved profile in, sentences out.
+//
+// A mediated command runs the agent's arguments in the agent's working tree. A shell, an interpreter,
+// `env`, `npm` or `make` given credentials runs whatever the agent writes, so the credential is the
+// agent's; and a credential file inside the command's own readable dirs can be read back through it
+// (`git diff --no-index`, `cat`).
+import { posix } from 'node:path';
+import type { ResolvedCommand, ResolvedProfile } from './types.js';
+
+/** Programs that run code named by their arguments, environment or working tree. */
+const CODE_RUNNERS = new Set([
+  'sh', 'bash', 'dash', 'zsh', 'ksh', 'fish', 'busybox', 'env', 'xargs', 'sudo', 'nohup', 'timeout', 'nice',
+  'python', 'python2', 'python3', 'node', 'nodejs', 'deno', 'bun', 'ruby', 'perl', 'php', 'lua', 'tclsh', 'Rscript',
+  'npm', 'npx', 'pnpm', 'yarn', 'make', 'cmake', 'ninja', 'cargo', 'go', 'pip', 'pip3', 'uv', 'poetry', 'gradle', 'mvn', 'awk', 'gawk',
+]);
+
+export function credentialWarnings(profile: ResolvedProfile): string[] {
+  return profile.mediation.commands.flatMap((command) => (Object.keys(command.credentials).length === 0 ? [] : warningsFor(command)));
+}
+
+function warningsFor(command: ResolvedCommand): string[] {
+  const warnings: string[] = [];
+  const names = [command.name, ...(command.binary_path ? [posix.basename(command.binary_path)] : [])];
+  const runner = names.find((n) => CODE_RUNNERS.has(n) || /^python3\.\d+$/.test(n));
+  const vars = Object.keys(command.credentials).join(', ');
+  if (runner !== undefined) {
+    warnings.push(`mediation.commands "${command.name}": credentials (${vars}) go to ${runner}, which runs whatever code the agent gives it: the agent can read them`);
+  }
+  const readable = [...command.sandbox.fs_read, ...command.sandbox.fs_write];
+  const readableFiles = [...command.sandbox.fs_read_file, ...command.sandbox.fs_write_file];
+  for (const [name, source] of Object.entries(command.credentials)) {
+    if (!('file' in source)) continue;
+    const file = posix.normalize(source.file);
+    if (readableFiles.includes(file) || readable.some((dir) => file === dir || file.startsWith(`${dir.replace(/\/$/, '')}/`))) {
+      warnings.push(`mediation.commands "${command.name}": credentials.${name} file ${file} lies inside the command's own readable paths (sandbox.fs_*): the agent can read it through the command`);
+    }
+  }
+  return warnings;
+}
