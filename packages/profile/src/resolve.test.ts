@@ -193,8 +193,8 @@ describe('resolveProfile over an extends graph', () => {
     const { profile } = resolveIn(dir, 'default', { builtin: BUILTIN_PROFILE_DIR });
     expect(profile.meta.name).toBe('default');
     expect(profile.filesystem.write).toEqual(['/work/repo']); // a private /tmp; $HOME by allow-list
-    expect(profile.filesystem.deny).toContain('/home/agent/.ssh');
-    expect(profile.filesystem.deny).toContain('/home/agent/.config/gh');
+    expect(profile.filesystem.deny).toContain('/home/agent/.ssh/'); // a dir: a trailing /
+    expect(profile.filesystem.deny).toContain('/home/agent/.config/gh/');
     expect(profile.mediation.env.block).toEqual(expect.arrayContaining(['GH_TOKEN', 'GITHUB_TOKEN', 'AWS_*']));
   });
 });

@@ -10,7 +10,7 @@
 // process can read: so the options travel on fd 3 (`--args 3`, NUL-separated) and only the agent's
 // command stays on the command line.
 import { ShimgateError, type ResolvedProfile } from '@shimgate/profile';
-import { BindView, kindOf, realPath } from './bind-view.js';
+import { BindView, followLinks, kindOf, realPath } from './bind-view.js';
 import { buildBwrapArgv, bwrapPathsToStat, isWithin, normalizePath, type BwrapInput, type PathKind } from './bwrap-argv.js';
 import { protectMissing, type Placeholder } from './missing-protected.js';
 import { hostSocketPaths } from './socket-hiding.js';
@@ -39,8 +39,6 @@ export interface SandboxCommand {
   fd3: Buffer;
   /** Placeholder files created for missing deny paths: pass to removePlaceholders() at session end. */
   placeholders: Placeholder[];
-  /** Protections that could not be set up completely, for the user to read at start. */
-  warnings: string[];
 }
 
 const ARGS_FD = 3;
@@ -59,10 +57,11 @@ export function agentSandboxCommand(opts: AgentSandboxOptions): SandboxCommand {
       throw new ShimgateError('SANDBOX_PATH', `agent sandbox: the hidden dir ${dir} does not exist; create it before the sandbox is built`);
     }
   }
-  const credentialFiles = [...(opts.credentialFiles ?? [])];
-  const missing = protectMissing(view, [...fs.deny, ...credentialFiles]);
+  // A deny name that is a symlink protects what it leads to, even a target that does not exist yet.
+  const protectedPaths = [...fs.deny, ...(opts.credentialFiles ?? [])].map((p) => ({ path: followLinks(normalizePath(p, 'filesystem.deny')), dir: p.endsWith('/') }));
+  const missing = protectMissing(view, protectedPaths);
   const sockets = hostSocketPaths({ env: opts.env ?? {}, ownRoot: normalizePath(opts.runtimeRoot, 'runtimeRoot') });
-  const deny = [...fs.deny, ...credentialFiles].flatMap((p) => view.reachableAt(p, 'filesystem.deny'));
+  const deny = protectedPaths.flatMap((p) => view.reachableAt(p.path, 'filesystem.deny'));
   const base: Omit<BwrapInput, 'kinds'> = {
     profile: {
       workdir: profile.workdir,
@@ -84,7 +83,6 @@ export function agentSandboxCommand(opts: AgentSandboxOptions): SandboxCommand {
     args: ['--args', String(ARGS_FD), '--', ...opts.command],
     fd3: Buffer.from(options.slice(0, dashDash).map((arg) => `${arg}\0`).join('')),
     placeholders: missing.placeholders,
-    warnings: missing.warnings,
   };
 }
 

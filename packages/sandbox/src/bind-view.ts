@@ -4,7 +4,7 @@
 // sandbox at several paths: a bind P whose real path R contains the object's real path X exposes it at
 // P + (X − R); a bind whose R lies inside X exposes part of it at P. Hiding and the writability check
 // both start from here.
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { ShimgateError, type ResolvedProfile } from '@shimgate/profile';
 import { hostBindModes, isWithin, normalizePath, type PathKind } from './bwrap-argv.js';
@@ -63,6 +63,41 @@ export class BindView {
     }
     return best?.mode ?? null;
   }
+}
+
+/** How many symlinks followLinks follows before giving up, as the kernel does (ELOOP). */
+const MAX_SYMLINKS = 40;
+
+/**
+ * The path a name leads to, following every symlink on the way, also when the final target does not
+ * exist yet (realpath would fail there): a deny name that is a dangling link must protect the target
+ * it will lead to once something is written there.
+ */
+export function followLinks(path: string, budget = { links: MAX_SYMLINKS }): string {
+  let at = '/';
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i] as string;
+    if (part === '..') {
+      at = posix.dirname(at);
+      continue;
+    }
+    const next = posix.join(at, part);
+    let link: string | null;
+    try {
+      link = lstatSync(next).isSymbolicLink() ? readlinkSync(next) : null;
+    } catch (err) {
+      if (isAbsent(err)) return posix.join(next, ...parts.slice(i + 1)); // the rest does not exist yet
+      throw cannotInspect(next, err);
+    }
+    if (link === null) {
+      at = next;
+      continue;
+    }
+    if (--budget.links < 0) throw new ShimgateError('SANDBOX_PATH', `agent sandbox: too many symlinks resolving ${path}`);
+    at = followLinks(posix.isAbsolute(link) ? link : posix.join(at, link), budget);
+  }
+  return at;
 }
 
 /** Follows symlinks; a path that is not there (or has a non-directory in the middle) is "missing". */

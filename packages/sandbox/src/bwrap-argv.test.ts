@@ -5,7 +5,7 @@ import { buildBwrapArgv, bwrapPathsToStat, isWithin, type BwrapInput, type PathK
 type Fs = Partial<ResolvedProfile['filesystem']>;
 type Case = { fs?: Fs; access?: 'none' | 'read' | 'readwrite'; block?: boolean; binaries?: string[]; hidden?: string[]; runtimeRoot?: string; agentDir?: string; workdir?: string };
 
-const FILES = new Set(['/home/u/.netrc', '/home/u/work/.env', '/usr/bin/gh', '/usr/bin/git', '/etc/hosts', '/tmp/w/secret.txt', '/usrx/bin/gh', '/home/u/.local/state/shimgate/x']);
+const FILES = new Set(['/home/u/.config/gh/hosts.yml', '/home/u/.netrc', '/home/u/work/.env', '/usr/bin/gh', '/usr/bin/git', '/etc/hosts', '/tmp/w/secret.txt', '/usrx/bin/gh', '/home/u/.local/state/shimgate/x']);
 const MISSING = new Set(['/nope', '/home/u/.aws', '/usr/bin/kubectl', '/home/u/.cargo/credentials']);
 
 /** Every path is a dir unless listed above; the builder must be told about each one. */
@@ -230,5 +230,20 @@ describe('buildBwrapArgv: frozen dirs (a missing deny path in a read-only tree)'
     const m = frozen({ fs: { write: ['/home/u/.cargo/bin'] } }, [cargo]);
     expect(m).toContain('rw /home/u/.cargo/bin');
     expect(m).not.toContain('tmpfs /home/u/.cargo/bin');
+  });
+});
+
+describe('buildBwrapArgv: dirs above a hidden path in a writable bind are pinned', () => {
+  it('binds each dir between the writable bind and the hidden path onto itself, before the hiding', () => {
+    const m = run({ fs: { write: ['/home/u'], deny: ['/home/u/.config/gh/hosts.yml', '/home/u/.netrc'] } });
+    expect(m).toEqual(expect.arrayContaining(['rw /home/u/.config', 'rw /home/u/.config/gh']));
+    expect(before(m, 'rw /home/u/.config/gh', 'null /home/u/.config/gh/hosts.yml')).toBe(true);
+    expect(m.filter((x) => x === 'rw /home/u')).toHaveLength(1); // the bind root itself is a mount point already
+  });
+
+  it('never pins a dir a read-only bind shows (that would make it writable)', () => {
+    const m = run({ fs: { write: ['/home/u'], read: ['/home/u/.config'], deny: ['/home/u/.config/gh/hosts.yml'] } });
+    expect(m).not.toContain('rw /home/u/.config/gh');
+    expect(m).toContain('ro /home/u/.config');
   });
 });

@@ -7,10 +7,12 @@
 //      workdir.access), frozen dirs (a tmpfs with the entries re-bound), and the private mounts
 //      (--dev /dev, --proc /proc, --tmpfs /tmp), sorted parent-before-child so a child bind is never
 //      covered by its parent's;
-//   2. the hiding, after every bind so it wins: deny paths, the workdir when access is "none", the real
+//   2. the dirs between a writable bind and a path hidden inside it, each bound onto itself so the
+//      agent cannot rename them away (see pinnedParents);
+//   3. the hiding, after every bind so it wins: deny paths, the workdir when access is "none", the real
 //      binaries of mediated commands, the runtime root and the other hidden dirs;
-//   3. the session's agent dir, read-only, last: it reappears inside the runtime root's tmpfs;
-//   4. --remount-ro of every hiding tmpfs and of bwrap's own root, so a write there fails (EROFS)
+//   4. the session's agent dir, read-only, last: it reappears inside the runtime root's tmpfs;
+//   5. --remount-ro of every hiding tmpfs and of bwrap's own root, so a write there fails (EROFS)
 //      instead of landing in a scratch tmpfs and silently vanishing. Only /tmp stays a writable scratch.
 //
 // Decisions:
@@ -52,7 +54,8 @@ export interface BwrapInput {
 
 export interface Freeze {
   path: string;
-  entries: readonly { name: string; source: string }[];
+  /** Each entry: re-bound from `source`, or, for a symlink, made again as a symlink to `symlink`. */
+  entries: readonly ({ name: string; source: string } | { name: string; symlink: string })[];
 }
 
 interface Mount {
@@ -77,12 +80,13 @@ export function buildBwrapArgv(input: BwrapInput): string[] {
   if (kindOf(runtimeRoot) !== 'dir') throw missing('the runtime root', runtimeRoot);
   if (access !== 'none' && kindOf(workdir) !== 'dir') throw missing('the workdir', workdir);
 
-  const mounts = baseMounts(input, workdir, kindOf);
+  const base = baseMounts(input, workdir, kindOf);
+  const hides: Mount[] = [];
   const hide = (path: string): void => {
     const kind = kindOf(path);
-    if (kind === 'missing' || !isVisible(path, mounts)) return;
-    if (kind === 'file') mounts.push({ path, host: false, args: ['--ro-bind', '/dev/null', path] });
-    else mounts.push({ path, host: false, args: ['--tmpfs', path], seal: true });
+    if (kind === 'missing' || !isVisible(path, [...base, ...hides])) return;
+    if (kind === 'file') hides.push({ path, host: false, args: ['--ro-bind', '/dev/null', path] });
+    else hides.push({ path, host: false, args: ['--tmpfs', path], seal: true });
   };
   byDepth(listed(input.profile.filesystem.deny, 'filesystem.deny')).forEach(hide);
   if (access === 'none') hide(workdir);
@@ -91,6 +95,7 @@ export function buildBwrapArgv(input: BwrapInput): string[] {
     if (kindOf(dir) === 'missing') throw missing('a hidden dir', dir);
     hide(dir);
   }
+  const mounts = [...base, ...pinnedParents(hides, base), ...hides];
   mounts.push({ path: agentDir, host: true, args: ['--ro-bind', agentDir, agentDir] });
   // Read-only only now: bwrap had to create mount points inside them (the agent dir in the runtime root).
   const sealed = mounts.filter((m) => m.seal).map((m) => m.path);
@@ -159,12 +164,42 @@ function baseMounts(input: BwrapInput, workdir: string, kindOf: (p: string) => P
     mounts.push({ path: dir, host: false, args: ['--tmpfs', dir], seal: true });
     for (const entry of freeze.entries) {
       const at = posix.join(dir, entry.name);
-      if (!binds.has(at)) mounts.push({ path: at, host: true, args: ['--ro-bind', entry.source, at] });
+      if (binds.has(at)) continue;
+      // A bind follows a symlink and would show its target here, hidden or not: recreate the link.
+      if ('symlink' in entry) mounts.push({ path: at, host: false, args: ['--symlink', entry.symlink, at] });
+      else mounts.push({ path: at, host: true, args: ['--ro-bind', entry.source, at] });
     }
   }
   for (const [path, args] of Object.entries(PRIVATE_MOUNTS)) mounts.push({ path, host: false, args: [...args] });
   if (!binds.has('/tmp')) mounts.push({ path: '/tmp', host: false, args: ['--tmpfs', '/tmp'] });
   return byDepth(mounts.map((m) => m.path)).map((path) => mounts.find((m) => m.path === path) as Mount);
+}
+
+/**
+ * A hidden path inside a writable bind is a mount point the agent cannot rename, but the dirs above
+ * it up to the bind are not: renaming one away and re-making it would leave the hiding behind and
+ * show whatever appears at the path later. Each such dir is bound onto itself (same content, still
+ * writable inside), which makes it a mount point too.
+ */
+function pinnedParents(hides: readonly Mount[], base: readonly Mount[]): Mount[] {
+  const pins = new Set<string>();
+  const mountPaths = new Set(base.map((m) => m.path));
+  for (const hidden of hides) {
+    for (let dir = posix.dirname(hidden.path); dir !== '/'; dir = posix.dirname(dir)) {
+      // Only where a writable bind decides: a dir in a read-only one cannot be renamed, and binding it
+      // onto itself with --bind would make it writable. A mount point is pinned already.
+      if (mountPaths.has(dir)) continue;
+      if (deepestHostMount(dir, base)?.args[0] === '--bind') pins.add(dir);
+    }
+  }
+  return byDepth([...pins]).map((dir) => ({ path: dir, host: true, args: ['--bind', dir, dir] }));
+}
+
+/** The last host mount at or above `path` (the one whose content shows there), if any. */
+function deepestHostMount(path: string, mounts: readonly Mount[]): Mount | undefined {
+  const above = mounts.filter((m) => isWithin(path, m.path));
+  const deepest = above.sort((a, b) => depth(b.path) - depth(a.path))[0];
+  return deepest?.host ? deepest : undefined;
 }
 
 /** Whether the host content at `path` (or a host bind inside it) would be reachable in the sandbox. */

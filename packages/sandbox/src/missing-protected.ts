@@ -2,35 +2,43 @@
 // tool on the host, while the session runs). Hiding needs a mount target, and bwrap would create a
 // missing target on the host inside a bind, so instead:
 // - inside a READ-ONLY bound tree: freeze the nearest existing ancestor A — an empty tmpfs at A with
-//   each of A's entries re-bound read-only — so nothing created in A after start ever shows. The host
-//   is untouched; the cost is that A's later entries do not appear in the sandbox.
-// - inside a WRITABLE bound tree: create an empty placeholder file (0600) at the path, which the
-//   sandbox then covers with /dev/null like any deny file; the session removes it at the end if it
-//   is still empty. Freezing there would turn the agent's new files in A into lost tmpfs files. A
-//   path whose parent dir is missing too gets no placeholder (creating dirs in the user's tree is
-//   more than hiding asks for): that is reported as a warning.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+//   each of A's entries re-bound read-only (symlinks made again as symlinks) — so nothing created in A
+//   after start ever shows. The host is untouched; the cost is that A's later entries do not appear.
+// - inside a WRITABLE bound tree: create a placeholder at the path — an empty file (0600), or an empty
+//   dir (0700) when the deny entry ends in "/" — with any missing parent dirs (0700); the sandbox then
+//   hides it like any deny path, and the session removes what it created at the end if it is still
+//   empty. Freezing there would turn the agent's new files in A into lost tmpfs files. While the
+//   session runs, a host tool that wants a dir where a file placeholder stands (or the reverse) fails:
+//   the default profile marks its dir entries with "/" for that reason.
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { isWithin, normalizePath, type Freeze } from './bwrap-argv.js';
+import { isWithin, type Freeze } from './bwrap-argv.js';
 import { kindOf, realPath, type BindView } from './bind-view.js';
 
 export interface Placeholder {
   path: string;
+  kind: 'file' | 'dir';
   dev: number;
   ino: number;
 }
 
 export interface MissingPlan {
   freezes: Freeze[];
+  /** Created on the host, deepest last: remove them in reverse order. */
   placeholders: Placeholder[];
-  warnings: string[];
+}
+
+export interface ProtectedPath {
+  path: string;
+  /** The deny entry ended in "/": a placeholder for it is a directory. */
+  dir: boolean;
 }
 
 /** Plans (and, for writable trees, creates) what keeps each missing protected path hidden. */
-export function protectMissing(view: BindView, protectedPaths: readonly string[]): MissingPlan {
-  const plan: MissingPlan = { freezes: [], placeholders: [], warnings: [] };
+export function protectMissing(view: BindView, protectedPaths: readonly ProtectedPath[]): MissingPlan {
+  const plan: MissingPlan = { freezes: [], placeholders: [] };
   const frozen = new Set<string>();
-  for (const path of new Set(protectedPaths.map((p) => normalizePath(p, 'filesystem.deny')))) {
+  for (const { path, dir } of protectedPaths) {
     if (kindOf(path) !== 'missing') continue;
     const ancestor = nearestExistingDir(path);
     const realAncestor = ancestor === null ? null : realPath(ancestor);
@@ -41,26 +49,32 @@ export function protectMissing(view: BindView, protectedPaths: readonly string[]
       const mode = view.modeAt(at);
       if (mode === 'ro' && !frozen.has(at)) {
         frozen.add(at);
-        plan.freezes.push({ path: at, entries: readdirSync(realAncestor).map((name) => ({ name, source: join(realAncestor, name) })) });
-      } else if (mode === 'rw' && !rest.includes('/')) {
-        const placeholder = createPlaceholder(join(realAncestor, rest));
-        if (placeholder) plan.placeholders.push(placeholder);
-      } else if (mode === 'rw') {
-        plan.warnings.push(`deny path ${path} does not exist and its parent dir is missing too, inside the writable ${tree.path}: if it is created during the session the agent will see it`);
+        plan.freezes.push({ path: at, entries: frozenEntries(realAncestor) });
+      } else if (mode === 'rw' && kindOf(join(realAncestor, rest)) === 'missing') {
+        plan.placeholders.push(...createPlaceholder(realAncestor, rest, dir));
       }
     }
   }
   return plan;
 }
 
-/** Removes each placeholder still empty and still ours; anything written there meanwhile stays. */
+function frozenEntries(dir: string): Freeze['entries'] {
+  return readdirSync(dir).map((name) => {
+    const source = join(dir, name);
+    return lstatSync(source).isSymbolicLink() ? { name, symlink: readlinkSync(source) } : { name, source };
+  });
+}
+
+/** Removes each placeholder still empty and still ours, deepest first; anything written there stays. */
 export function removePlaceholders(placeholders: readonly Placeholder[]): void {
-  for (const p of placeholders) {
+  for (const p of [...placeholders].reverse()) {
     try {
       const st = lstatSync(p.path);
-      if (st.isFile() && st.size === 0 && st.dev === p.dev && st.ino === p.ino) unlinkSync(p.path);
+      if (st.dev !== p.dev || st.ino !== p.ino) continue;
+      if (p.kind === 'file' && st.isFile() && st.size === 0) unlinkSync(p.path);
+      if (p.kind === 'dir' && st.isDirectory()) rmdirSync(p.path); // fails, and stays, unless empty
     } catch {
-      // gone already
+      // gone already, or not empty
     }
   }
 }
@@ -73,17 +87,34 @@ function nearestExistingDir(path: string): string | null {
   }
 }
 
-function createPlaceholder(path: string): Placeholder | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null; // appeared meanwhile: hidden as it is
-    throw err;
+/** Creates the missing parent dirs of `rest` under `base`, then `rest` itself (a file, or a dir). */
+function createPlaceholder(base: string, rest: string, dir: boolean): Placeholder[] {
+  const made: Placeholder[] = [];
+  const parts = rest.split('/');
+  let at = base;
+  for (const [i, part] of parts.entries()) {
+    at = join(at, part);
+    const last = i === parts.length - 1;
+    try {
+      if (last && !dir) made.push(createFile(at));
+      else {
+        mkdirSync(at, { mode: 0o700 });
+        const st = lstatSync(at);
+        made.push({ path: at, kind: 'dir', dev: st.dev, ino: st.ino });
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (last) break; // appeared meanwhile: hidden as it is
+    }
   }
+  return made;
+}
+
+function createFile(path: string): Placeholder {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     const st = fstatSync(fd);
-    return { path, dev: st.dev, ino: st.ino };
+    return { path, kind: 'file', dev: st.dev, ino: st.ino };
   } finally {
     closeSync(fd);
   }

@@ -12,16 +12,17 @@ const PROC_NET_UNIX = [
   '0000000000000000: 00000002 00000000 00010000 0001 01 20001 /run/systemd/private',
   '0000000000000000: 00000002 00000000 00010000 0001 01 20002 @/tmp/.X11-unix/X0',
   '0000000000000000: 00000003 00000000 00000000 0001 03 20003',
-  '0000000000000000: 00000002 00000000 00010000 0001 01 20004 /home/u/my project/dev server.sock',
+  '0000000000000000: 00000002 00000000 00010000 0001 01 20004 /home/u/my project/dev  server.sock',
+  '0000000000000000: 00000002 00000000 00010000 0001 01  1004 /run/padded-inode.sock',
   '0000000000000000: 00000002 00000000 00010000 0001 01 20005 /run/user/1000/shimgate/sessions/a/agent/mediation.sock',
   '',
 ].join('\n');
 
 describe('boundSocketFiles', () => {
-  it('reads the path of every path socket, spaces included; abstract and unnamed ones are not files', () => {
+  it('reads the path of every path socket, runs of spaces included; abstract and unnamed ones are not files', () => {
     const file = join(dir, 'unix');
     writeFileSync(file, PROC_NET_UNIX);
-    expect(boundSocketFiles(file)).toEqual(['/run/systemd/private', '/home/u/my project/dev server.sock', '/run/user/1000/shimgate/sessions/a/agent/mediation.sock']);
+    expect(boundSocketFiles(file)).toEqual(['/run/systemd/private', '/home/u/my project/dev  server.sock', '/run/padded-inode.sock', '/run/user/1000/shimgate/sessions/a/agent/mediation.sock']);
   });
 
   it('finds nothing, rather than failing, where there is no /proc/net/unix', () => {
@@ -47,7 +48,7 @@ describe('hostSocketPaths', () => {
   });
 
   it('covers every bound socket file except the session\'s own', () => {
-    expect(paths).toEqual(expect.arrayContaining(['/run/systemd/private', '/home/u/my project/dev server.sock']));
+    expect(paths).toEqual(expect.arrayContaining(['/run/systemd/private', '/home/u/my project/dev  server.sock']));
     expect(paths).not.toContain('/run/user/1000/shimgate/sessions/a/agent/mediation.sock');
   });
 });

@@ -56,7 +56,13 @@ function tmpSocketDirs(tmp: string): string[] {
   }
 }
 
-/** The path of every bound path socket: the 8th field of /proc/net/unix, when it starts with "/". */
+/**
+ * Num: RefCount Protocol Flags Type St Inode Path — the inode is space-padded; the path is everything
+ * after the single space that follows it, kept byte for byte (it may hold runs of spaces).
+ */
+const UNIX_LINE = /^[0-9a-f]+: [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ +\d+ (.*)$/i;
+
+/** The path of every bound path socket of /proc/net/unix (abstract ones start with "@", unnamed have none). */
 export function boundSocketFiles(procNetUnix: string): string[] {
   let text: string;
   try {
@@ -65,8 +71,7 @@ export function boundSocketFiles(procNetUnix: string): string[] {
     return [];
   }
   return text.split('\n').slice(1).flatMap((line) => {
-    const fields = line.trim().split(/\s+/);
-    const path = fields.slice(7).join(' '); // a path with spaces spans several fields
-    return path.startsWith('/') ? [path] : [];
+    const path = UNIX_LINE.exec(line)?.[1];
+    return path !== undefined && path.startsWith('/') ? [path] : [];
   });
 }

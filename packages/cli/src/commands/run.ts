@@ -60,7 +60,6 @@ async function run(options: StartOptions): Promise<number> {
       if (signals.stopRequested) return 128 + (constants.signals[signals.stopRequested] ?? 0);
       const launch: Launch = gate === null ? { file: options.agentCommand[0] as string, args: options.agentCommand.slice(1) } : confinedLaunch(gate.backend, session, options);
       if (launch.placeholders) placeholders.push(...launch.placeholders);
-      for (const warning of launch.warnings ?? []) process.stderr.write(`shimgate: warning: ${warning}\n`);
       return await runAgent(session, launch, options.workdir, signals);
     } finally {
       await session.stop();
@@ -140,7 +139,14 @@ function confinedLaunch(backend: AgentSandboxBackend, session: RunningSession, o
     env: process.env,
     command: options.agentCommand,
   };
-  const trusted = trustedFiles({ nodeBinary: process.execPath, installRoot: SHIMGATE_INSTALL_ROOT, profileSources: session.profileSources, mediatedBinaries: session.mediatedBinaries });
+  const trusted = trustedFiles({
+    nodeBinary: process.execPath,
+    installRoot: SHIMGATE_INSTALL_ROOT,
+    runtimeRoot: session.runtimeRoot,
+    stateDir: session.stateDir,
+    profileSources: session.profileSources,
+    mediatedBinaries: session.mediatedBinaries,
+  });
   refuseAgentWritable(trusted, new Set(agentWritablePaths(sandbox, trusted.map((t) => t.path))));
   return backend.wrap(sandbox);
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { refuseAgentWritable, trustedFiles } from './trusted-files.js';
 
-const inputs = { nodeBinary: '/usr/bin/node', installRoot: '/opt/shimgate', profileSources: ['/work/p.json'], mediatedBinaries: ['/usr/bin/gh'] };
+const inputs = { nodeBinary: '/usr/bin/node', installRoot: '/opt/shimgate', runtimeRoot: '/run/user/1/shimgate', stateDir: '/home/u/.local/state/shimgate', profileSources: ['/work/p.json'], mediatedBinaries: ['/usr/bin/gh'] };
 
 describe('trustedFiles', () => {
-  it('lists the node binary, the install, every profile file and every mediated binary', () => {
-    expect(trustedFiles(inputs).map((f) => f.path)).toEqual(['/usr/bin/node', '/opt/shimgate', '/work/p.json', '/usr/bin/gh']);
+  it('lists the node binary, the install, the runtime and state dirs, every profile file and every mediated binary', () => {
+    expect(trustedFiles(inputs).map((f) => f.path)).toEqual(['/usr/bin/node', '/opt/shimgate', '/run/user/1/shimgate', '/home/u/.local/state/shimgate', '/work/p.json', '/usr/bin/gh']);
   });
 });
 

@@ -12,6 +12,9 @@ export interface TrustedFile {
 export interface TrustedInputs {
   nodeBinary: string;
   installRoot: string;
+  /** The runtime root (sessions, their sockets and helper copies) and the state dir (audit, logs). */
+  runtimeRoot: string;
+  stateDir: string;
   profileSources: readonly string[];
   mediatedBinaries: readonly string[];
 }
@@ -20,6 +23,10 @@ export function trustedFiles(inputs: TrustedInputs): TrustedFile[] {
   return [
     { path: inputs.nodeBinary, what: 'the node binary that runs shimgate' },
     { path: inputs.installRoot, what: 'shimgate\'s own install (the CLI, node_modules, the shim and the sandbox helper)' },
+    // Hidden inside the sandbox, but a writable dir above one could be renamed away and re-made by
+    // the agent, and the next session would put its helper copies and audit log into the agent's dir.
+    { path: inputs.runtimeRoot, what: 'shimgate\'s runtime dir (sessions, their sockets and program copies)' },
+    { path: inputs.stateDir, what: 'shimgate\'s state dir (audit logs)' },
     ...inputs.profileSources.map((path) => ({ path, what: 'a profile file of this session' })),
     ...inputs.mediatedBinaries.map((path) => ({ path, what: 'the real binary of a mediated command' })),
   ];
