@@ -13,7 +13,8 @@ const noBwrap = { PATH: '/nonexistent-bin-dir' }; // bwrap is looked up on PATH:
 describe('shimgate doctor', () => {
   it('passes every check on this machine', () => {
     const r = shimgate(['doctor'], { env: fx.env });
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('OK  ')).length).toBe(7);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('OK  ')).length).toBe(8);
+    expect(r.stdout).toMatch(/OK {4}Landlock scopes\s+abstract sockets and signals/);
     expect(r.stdout).toMatch(/Landlock\s+ABI \d+/);
     expect(r.status).toBe(0);
   });

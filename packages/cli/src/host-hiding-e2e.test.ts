@@ -126,11 +126,30 @@ describe('the caller\'s cwd crosses as a directory fd', () => {
   });
 });
 
+describe('Landlock scopes on the agent', () => {
+  it('cannot connect to an abstract socket of the host, nor signal a process outside its sandbox', async () => {
+    const name = `shimgate-abstract-test-${process.pid}`;
+    const abstract = spawn('/usr/bin/python3', ['-c', [
+      'import socket, sys',
+      's = socket.socket(socket.AF_UNIX); s.bind("\\0" + sys.argv[1]); s.listen(8); print("ready", flush=True)',
+      'while True: s.accept()[0].close()',
+    ].join('\n'), name], { stdio: ['ignore', 'pipe', 'ignore'] });
+    listeners.push(abstract);
+    await new Promise((resolve) => abstract.stdout!.once('data', resolve));
+    const probe = `import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n  s.connect("\\0${name}"); print("connected")\nexcept OSError as e:\n  print("refused", e.errno)\n`;
+    writeFileSync(join(root.fx.work, 'abstract-probe.py'), probe);
+    const outside = spawnSync('/usr/bin/python3', [join(root.fx.work, 'abstract-probe.py')], { encoding: 'utf8' });
+    expect(outside.stdout).toBe('connected\n'); // the listener is there: refusals below are the sandbox's doing
+    const r = root.fx.agent(root.profile, `/usr/bin/python3 abstract-probe.py; kill -0 ${process.pid} 2>/dev/null && echo signalled || echo no-signal`, { confined: true, env: { HOME: root.home } });
+    expect(r.stdout).toBe('refused 1\nno-signal\n'); // EPERM from the scope; the pid is outside the pid namespace anyway
+  });
+});
+
 describe('bwrap leaves no trace of what it hides', () => {
   it('/proc/1/cmdline names no hidden path, and the IPC namespace is the sandbox\'s own', () => {
     const r = root.fx.agent(root.profile, 'tr "\\0" " " < /proc/1/cmdline; echo; readlink /proc/self/ns/ipc', { confined: true, env: { HOME: root.home } });
     const [cmdline, ipc] = r.stdout.split('\n');
-    expect(cmdline).toMatch(/^bwrap --args 3 -- sh -c /);
+    expect(cmdline).toMatch(/^bwrap --args 3 -- \S+\/agent\/shimgate-agent-scope -- sh -c /);
     expect(cmdline).not.toContain('.ssh');
     expect(cmdline).not.toContain('/dev/null');
     expect(ipc).toMatch(/^ipc:\[\d+\]$/);

@@ -26,6 +26,11 @@ export interface AgentSandboxOptions {
   mediatedBinaries: readonly string[];
   /** Every credential `file` of the profile: hidden like deny paths, without being listed there. */
   credentialFiles?: readonly string[];
+  /**
+   * The agent's first program inside the sandbox (shim/agent-scope.c, a copy in the agent dir): it
+   * adds the Landlock scopes (no abstract sockets, no signals outside) and execs the command.
+   */
+  scopeHelper?: string;
   /** The supervisor's environment, for the socket dirs it names (XDG_RUNTIME_DIR, SSH_AUTH_SOCK, TMUX). */
   env?: NodeJS.ProcessEnv;
   command: readonly string[];
@@ -80,7 +85,7 @@ export function agentSandboxCommand(opts: AgentSandboxOptions): SandboxCommand {
   const dashDash = options.lastIndexOf('--');
   return {
     file: opts.bwrapPath ?? 'bwrap',
-    args: ['--args', String(ARGS_FD), '--', ...opts.command],
+    args: ['--args', String(ARGS_FD), '--', ...(opts.scopeHelper ? [opts.scopeHelper, '--'] : []), ...opts.command],
     fd3: Buffer.from(options.slice(0, dashDash).map((arg) => `${arg}\0`).join('')),
     placeholders: missing.placeholders,
   };

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const BUILT_SHIM_PATH = fileURLToPath(new URL('../../../shim/build/shimgate-shim', import.meta.url));
 export const EXEC_HELPER_PATH = fileURLToPath(new URL('../../../shim/build/shimgate-sandbox-exec', import.meta.url));
+export const AGENT_SCOPE_PATH = fileURLToPath(new URL('../../../shim/build/shimgate-agent-scope', import.meta.url));
 
 /**
  * shimgate's own install: the CLI bundle, the compiled packages, node_modules (koffi's native module

@@ -12,8 +12,12 @@
 //   the default profile marks its dir entries with "/" for that reason.
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { ShimgateError } from '@shimgate/profile';
 import { isWithin, type Freeze } from './bwrap-argv.js';
 import { kindOf, realPath, type BindView } from './bind-view.js';
+
+/** Each frozen entry is one bind (3 bwrap arguments); bwrap refuses more than 9000 arguments in all. */
+const MAX_FROZEN_ENTRIES = 1000;
 
 export interface Placeholder {
   path: string;
@@ -49,7 +53,11 @@ export function protectMissing(view: BindView, protectedPaths: readonly Protecte
       const mode = view.modeAt(at);
       if (mode === 'ro' && !frozen.has(at)) {
         frozen.add(at);
-        plan.freezes.push({ path: at, entries: frozenEntries(realAncestor) });
+        const entries = frozenEntries(realAncestor);
+        if (entries.length > MAX_FROZEN_ENTRIES) {
+          throw new ShimgateError('SANDBOX_PATH', `agent sandbox: deny path ${path} does not exist, and keeping it hidden would freeze ${at}, whose ${entries.length} entries exceed ${MAX_FROZEN_ENTRIES} (bwrap takes at most 9000 arguments); create ${path} before the session, or bind a narrower dir than ${at}`);
+        }
+        plan.freezes.push({ path: at, entries });
       } else if (mode === 'rw' && kindOf(join(realAncestor, rest)) === 'missing') {
         plan.placeholders.push(...createPlaceholder(realAncestor, rest, dir));
       }

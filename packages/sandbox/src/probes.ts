@@ -123,3 +123,15 @@ export function parseHelperProbe(helperPath: string, stdout: string): HelperProb
   const landlock = landlockAbi > 0 ? `Landlock ABI ${landlockAbi}` : 'Landlock unavailable';
   return { ok: true, landlockAbi, seccomp: seccomp[1] as string, detail: `${landlock}, seccomp ${seccomp[1]}` };
 }
+
+/** Runs `shimgate-agent-scope --probe`: exit 0 when the kernel has Landlock scopes (ABI ≥ 6). */
+export function probeAgentScope(helperPath: string): ProbeResult {
+  const run = spawnSync(helperPath, ['--probe'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });
+  if (run.error) return { ok: false, detail: `${helperPath}: ${run.error.message}`, fix: BUILD_FIX };
+  if (run.status === 0) return { ok: true, detail: 'abstract sockets and signals outside the agent sandbox are out of reach' };
+  return {
+    ok: false,
+    detail: 'this kernel\'s Landlock has no scopes (ABI 6): the agent could reach the host\'s abstract Unix sockets (X11, desktop buses) and signal outside processes',
+    fix: 'boot Linux 6.12 or later with Landlock enabled',
+  };
+}

@@ -3,8 +3,10 @@ import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Argv } from 'yargs';
 import {
+  AGENT_SCOPE_PATH,
   BUILT_SHIM_PATH,
   EXEC_HELPER_PATH,
+  probeAgentScope,
   probeBwrap,
   probeExecHelper,
   probeUserNamespaces,
@@ -53,6 +55,7 @@ function runChecks(): [string, ProbeResult][] {
     ['seccomp', seccomp],
     ['shim', builtProgram(BUILT_SHIM_PATH)],
     ['sandbox helper', helper.ok ? { ok: true, detail: EXEC_HELPER_PATH } : helper],
+    ['Landlock scopes', probeAgentScope(AGENT_SCOPE_PATH)],
     ['runtime root', runtimeRootCheck()],
   ];
 }

@@ -7,8 +7,10 @@ import type { Argv } from 'yargs';
 import { ShimgateError } from '@shimgate/profile';
 import type { Writable } from 'node:stream';
 import {
+  AGENT_SCOPE_PATH,
   agentWritablePaths,
   EXEC_HELPER_PATH,
+  probeAgentScope,
   removePlaceholders,
   selectBackend,
   SHIMGATE_INSTALL_ROOT,
@@ -84,6 +86,8 @@ function startBootGate(): { backend: AgentSandboxBackend; passed: Promise<void> 
     } catch {
       problems.push(`the sandbox helper ${EXEC_HELPER_PATH} is not built\n  fix: run "npm run build" (npm ci does it)`);
     }
+    const scopes = probeAgentScope(AGENT_SCOPE_PATH);
+    if (!scopes.ok) problems.push(`${scopes.detail}\n  fix: ${scopes.fix}`);
     if (problems.length > 0) {
       throw new ShimgateError(
         'NO_SANDBOX',
@@ -137,6 +141,7 @@ function confinedLaunch(backend: AgentSandboxBackend, session: RunningSession, o
     mediatedBinaries: session.mediatedBinaries,
     credentialFiles: session.profile.mediation.commands.flatMap((c) => Object.values(c.credentials)).flatMap((src) => ('file' in src ? [src.file] : [])),
     env: process.env,
+    scopeHelper: session.paths.agentScope,
     command: options.agentCommand,
   };
   const trusted = trustedFiles({

@@ -18,6 +18,8 @@ export interface SessionPaths {
   shimBinary: string;
   /** The session's private copy of the sandbox exec helper: the only one the server spawns. */
   execHelper: string;
+  /** The agent's first program inside bwrap (Landlock scopes), in the read-only agent dir. */
+  agentScope: string;
 }
 
 export interface SessionRecord {
@@ -54,6 +56,7 @@ export function sessionPaths(root: string, id: string): SessionPaths {
     shimSourcesDir: join(agentDir, 'shim-sources'),
     shimBinary: join(agentDir, 'shimgate-shim'),
     execHelper: join(dir, 'bin', 'shimgate-sandbox-exec'),
+    agentScope: join(agentDir, 'shimgate-agent-scope'),
   };
 }
 

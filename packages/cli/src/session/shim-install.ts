@@ -7,13 +7,14 @@
 import { copyFileSync, chmodSync, existsSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShimgateError } from '@shimgate/profile';
-import { BUILT_SHIM_PATH as BUILT_SHIM, EXEC_HELPER_PATH } from '@shimgate/sandbox';
+import { AGENT_SCOPE_PATH, BUILT_SHIM_PATH as BUILT_SHIM, EXEC_HELPER_PATH } from '@shimgate/sandbox';
 import type { SessionPaths } from './session-files.js';
 
 
 export function installShims(paths: SessionPaths, realBinaries: ReadonlyMap<string, string | null>): void {
   copyProgram(BUILT_SHIM, paths.shimBinary, 'the shim', 0o755);
   copyProgram(EXEC_HELPER_PATH, paths.execHelper, 'the sandbox exec helper', 0o500);
+  copyProgram(AGENT_SCOPE_PATH, paths.agentScope, 'the agent scope helper', 0o555);
   for (const [name, real] of realBinaries) {
     linkSync(paths.shimBinary, join(paths.shimDir, name));
     if (real !== null) writeFileSync(join(paths.shimSourcesDir, name), `${real}\n`, { mode: 0o644 });
