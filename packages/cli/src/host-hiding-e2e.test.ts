@@ -126,6 +126,30 @@ describe('the caller\'s cwd crosses as a directory fd', () => {
   });
 });
 
+describe('the claude-code and codex profiles keep the agent\'s own config read-only', () => {
+  it.each([
+    ['claude-code', ['.claude/settings.json', '.claude/settings.local.json', '.claude/hooks/pre.sh', '.claude.json'], '.claude/projects'],
+    ['codex', ['.codex/config.toml', '.codex/AGENTS.md'], '.codex/sessions'],
+  ])('%s: settings, hooks and MCP config cannot be written or created; the state dir can', (name, configs, stateDir) => {
+    const home = join(root.fx.root, `home-${name}`);
+    for (const file of configs) {
+      mkdirSync(dirname(join(home, file)), { recursive: true });
+      writeFileSync(join(home, file), 'ORIGINAL');
+    }
+    mkdirSync(join(home, stateDir), { recursive: true });
+    const configDir = dirname(join(home, configs[0]!));
+    const script = [
+      ...configs.map((f) => `echo HIJACKED >> ${home}/${f} 2>/dev/null && echo "wrote ${f}"`),
+      `echo '{"hooks":{}}' > ${configDir}/new-settings.json 2>/dev/null && echo created-new-config`,
+      `echo state > ${home}/${stateDir}/s.json && echo state-ok`,
+    ].join('; ');
+    const r = root.fx.agent(name, script, { confined: true, env: { HOME: home } });
+    expect(r.stdout).toBe('state-ok\n');
+    for (const file of configs) expect(readFileSync(join(home, file), 'utf8')).toBe('ORIGINAL');
+    expect(existsSync(join(configDir, 'new-settings.json'))).toBe(false);
+  });
+});
+
 describe('Landlock scopes on the agent', () => {
   it('cannot connect to an abstract socket of the host, nor signal a process outside its sandbox', async () => {
     const name = `shimgate-abstract-test-${process.pid}`;
