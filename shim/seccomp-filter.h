@@ -1,0 +1,26 @@
+/*
+ * seccomp-filter.h — the command's seccomp filter: what Landlock cannot express.
+ *
+ * Every command: io_uring (ENOSYS: a ring runs opens, socket and xattr operations behind
+ * seccomp's back) and the path-based chmod/chown/xattr family (EPERM: Landlock does not govern
+ * them, so they would reach every file of the same uid). The fd-based ones (fchmod, fchown,
+ * fsetxattr, ...) stay: they need an fd opened for real, which Landlock checked (an O_PATH fd
+ * gets EBADF from them). memfd_create without MFD_NOEXEC_SEAL (EACCES): an executable memfd
+ * would run any program, beyond Landlock's reach.
+ * Under --block-net also: socket() of AF_INET, AF_INET6, AF_PACKET, AF_VSOCK and AF_NETLINK other
+ * than NETLINK_ROUTE (EACCES).
+ */
+#ifndef SHIMGATE_SECCOMP_FILTER_H
+#define SHIMGATE_SECCOMP_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Loads the filter into this process (no_new_privs must be set). 0, or -1 with errno. */
+int load_seccomp_filter(bool block_net);
+
+/* In a child: does the filter load here, and does it refuse what it must? true when it does;
+ * otherwise `why` says what went wrong. */
+bool probe_seccomp(char *why, size_t n);
+
+#endif
