@@ -27,7 +27,7 @@ function runtime(dir, withHelper) {
     sandboxed: withHelper
       ? (command, file, [argv0, ...args]) => ({
           file: EXEC_HELPER_PATH,
-          argv: execHelperArgv({ sandbox, workdir: dir, workdirAccess: 'readwrite', executeDirs: [], binary: file, argv0, args }),
+          argv: execHelperArgv({ sandbox, workdir: dir, workdirAccess: 'readwrite', executeDirs: [], agentNetworkBlocked: false, binary: file, argv0, args }),
         })
       : (command, file, argv) => ({ file, argv: [...argv] }),
   };

@@ -60,7 +60,10 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
         sandbox: sandboxOf.get(command)!,
         workdir,
         workdirAccess: profile.workdir.access,
-        executeDirs: [paths.agentDir], // the shims, so the command's own children reach the server
+        // The shims, so the command's own children reach the server; and the command's real binary
+        // when a capture/approve script runs /bin/sh in its place (the script is the profile's).
+        executeDirs: [paths.agentDir, ...scriptBinary(binaries.get(command), file)],
+        agentNetworkBlocked: profile.network.block,
         binary: file,
         argv0: String(argv0 ?? command),
         args,
@@ -76,11 +79,15 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
       ...mediated.flatMap(knownCopies),
     ],
     missingSandboxPaths: profile.mediation.commands.flatMap((c) =>
-      [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file]
+      [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file, ...c.sandbox.exec]
         .filter((path) => !existsSync(path))
         .map((path) => ({ command: c.name, path })),
     ),
   };
+}
+
+function scriptBinary(real: string | null | undefined, file: string): string[] {
+  return typeof real === 'string' && real !== file ? [real] : [];
 }
 
 /**
