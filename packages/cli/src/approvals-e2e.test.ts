@@ -110,7 +110,7 @@ describe('approvals through control.sock and the admin commands', () => {
   });
 
   it('refuses a mediated command (same uid, outside bwrap) that tries to approve the agent\'s request', async () => {
-    const approver = fx.script('self-approver', `exec python3 -c '
+    const approver = fx.script('self-approver', `exec /usr/bin/python3 -c '
 import json, os, socket, struct
 path = os.path.join(os.path.dirname(os.path.dirname(os.environ["SHIMGATE_SOCKET"])), "control.sock")
 def call(req):
@@ -127,7 +127,7 @@ print("pending answer:", pending)
       mediation: {
         commands: [
           { name: 'gh', binary_path: join(fx.root, 'bin', 'gh'), intercept: [{ args_prefix: ['pr', 'merge'], admin: true, action: { type: 'passthrough' } }] },
-          { name: 'self-approver', binary_path: approver },
+          { name: 'self-approver', binary_path: approver, sandbox: { exec: ['/usr/bin/python3'] } },
         ],
         approval: { timeout_secs: 60 },
       },

@@ -20,7 +20,8 @@ beforeAll(() => {
     extends: 'default',
     mediation: {
       commands: [
-        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } } },
+        // The script runs `env | sort` for SHOW_ENV: both listed, nothing else is executable in it.
+        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } }, sandbox: { exec: ['/usr/bin/env', '/usr/bin/sort'] } },
         { name: 'secret-tool', binary_path: secret, intercept: [{ action: { type: 'capture' } }] },
         { name: 'failing-secret', binary_path: failing, intercept: [{ action: { type: 'capture' } }] },
         { name: 'scripted', intercept: [{ args_prefix: ['token'], action: { type: 'capture', script: 'printf "from-script-%s" "$*"' } }] },
