@@ -1,12 +1,13 @@
-// P5: what the per-command sandbox (the exec helper: Landlock with the exec allow-list and scopes,
-// seccomp, capabilities dropped) adds to a mediated /bin/true, over the same call without it (goal:
+// P5: what the per-command sandbox (the exec helper: a mount namespace with read-only mounts but the
+// writable grants, Landlock with the exec allow-list and scopes, seccomp, capabilities dropped) adds to a mediated /bin/true, over the same call without it (goal:
 // p50 ≤ 1.5 ms), and what a command with network.block adds on top (its own empty network namespace).
 // Three servers in this process, identical but for the helper and --block-net, called in turn by a
 // driver process through the real shim.
-// Measured here (2 cores, shared): the helper added p50 0.72 ms before the exec allow-list, scopes and
-// always-on seccomp (57e8cd5), 0.80 ms after (spawned directly, old vs new helper: 1.40 vs 1.44 ms,
-// so +0.04 ms: the chain read is a few preads, the rules and filter a few syscalls); the network
-// namespace adds 0.34–0.40 ms more (unshare(CLONE_NEWNET); its teardown is asynchronous).
+// Measured here (2 cores, shared): the helper added p50 0.72 ms before the exec allow-list, scopes,
+// always-on seccomp and mount namespace (57e8cd5). Spawned directly, old vs new helper: 1.40 vs 1.44
+// ms with the allow-list, scopes and seccomp (+0.04 ms: a few preads and syscalls), 1.55 ms with the
+// mount namespace too (+0.15 ms as root; a user also pays a user namespace: +0.2 ms); a network
+// namespace adds 0.35–0.5 ms more (unshare(CLONE_NEWNET); its teardown is asynchronous).
 // P6: wall time of `shimgate run -- true` on the default profile (goal ≤ 150 ms), with a bare
 // `node -e 0` measured alongside for scale.
 import { spawnSync } from 'node:child_process';
@@ -82,7 +83,7 @@ async function commandSandbox() {
     await helper.close();
     await netns.close();
     console.log(`P5 mediated /bin/true x${CALLS}: p50 ${p.toFixed(2)} ms without the sandbox helper, ${h.toFixed(2)} ms with it, ${n.toFixed(2)} ms with it and network.block`);
-    console.log(`P5 per-command sandbox added latency (exec allow-list, scopes, seccomp): p50 ${(h - p).toFixed(2)} ms (goal ≤ 1.5)`);
+    console.log(`P5 per-command sandbox added latency (mount namespace, exec allow-list, scopes, seccomp): p50 ${(h - p).toFixed(2)} ms (goal ≤ 1.5)`);
     console.log(`P5 with network.block (own network namespace) added latency: p50 ${(n - p).toFixed(2)} ms (goal ≤ 1.5); the namespace alone: ${(n - h).toFixed(2)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

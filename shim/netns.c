@@ -2,8 +2,8 @@
  * netns.c — see netns.h.
  *
  * Invariants:
- *  1. A --block-net command MUST run in a network namespace the helper created for it, or not at
- *     all (126): there is no fallback to the seccomp filter alone.
+ *  1. A command MUST run in a mount namespace, and a --block-net command in a network namespace,
+ *     that the helper created for it, or not at all (126): there is no fallback.
  *  2. The user namespace of an unprivileged helper MUST map exactly one uid and one gid, its own,
  *     with setgroups denied: the command keeps the same file access it had, and no other id.
  *  3. A command MUST keep no capability: whatever the helper holds (root, or root of its own user
@@ -75,29 +75,30 @@ static void write_proc_file(const char *who, const char *path, const char *text)
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		denied(who, errno, "network namespace: open %s", path);
+		denied(who, errno, "namespaces: open %s", path);
 	do
 		w = write(fd, text, len);
 	while (w < 0 && errno == EINTR);
 	if (w != (ssize_t)len)
-		denied(who, w < 0 ? errno : EIO, "network namespace: write %s", path);
+		denied(who, w < 0 ? errno : EIO, "namespaces: write %s", path);
 	close(fd);
 }
 
-void enter_empty_netns(const char *who)
+void enter_namespaces(const char *who, bool net)
 {
 	char map[ID_MAP_LINE_MAX];
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
+	int flags = CLONE_NEWNS | (net ? CLONE_NEWNET : 0);
 
 	if (uid == 0) {
-		if (unshare(CLONE_NEWNET) < 0)
-			denied(who, errno, "network namespace: unshare(CLONE_NEWNET)");
+		if (unshare(flags) < 0)
+			denied(who, errno, "namespaces: unshare(CLONE_NEWNS%s)", net ? "|CLONE_NEWNET" : "");
 		return;
 	}
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
-		denied(who, errno, "network namespace: unshare(CLONE_NEWUSER|CLONE_NEWNET) (are user "
-				   "namespaces allowed? user.max_user_namespaces)");
+	if (unshare(CLONE_NEWUSER | flags) < 0)
+		denied(who, errno, "namespaces: unshare(CLONE_NEWUSER|CLONE_NEWNS%s) (are user namespaces "
+				   "allowed? user.max_user_namespaces)", net ? "|CLONE_NEWNET" : "");
 	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
 	write_proc_file(who, "/proc/self/uid_map", map);
 	write_proc_file(who, "/proc/self/setgroups", "deny\n");

@@ -10,7 +10,8 @@
  *     failure is a refusal (126). The one exception is --landlock-optional on a kernel without
  *     Landlock or without its scopes, which runs with what the kernel has (still no_new_privs,
  *     still seccomp) and says UNCONFINED on stderr.
- *  2. The order MUST be: stdio checked and network namespace entered (--block-net) ->
+ *  2. The order MUST be: stdio checked (--block-net) -> namespaces entered (mount; network under
+ *     --block-net; user when not root) -> mounts made read-only but the writable grants ->
  *     capabilities dropped -> no_new_privs -> Landlock -> seccomp -> execve(absolute path); seccomp
  *     is the last step before exec. There is no execvp and no PATH lookup. A command MUST keep no
  *     capability.
@@ -18,7 +19,8 @@
  *     exec it (a `#!` interpreter, the ELF loader) and the --rx paths (the session's shims and its
  *     sandbox.exec): not sh, not python3, not a copy of either it wrote (landlock-rules.c).
  *  4. The command MUST NOT signal processes or connect to abstract Unix sockets outside its
- *     Landlock domain (scopes), nor chmod/chown/set xattrs by path (seccomp-filter.c).
+ *     Landlock domain (scopes), nor change modes, owners, xattrs or times outside its writable
+ *     grants (every other mount is read-only in its own mount namespace, mount-view.c).
  *  5. A --block-net command MUST run in an empty network namespace of its own, with no socket() of
  *     a network family, no io_uring, and no network socket among its stdio (netns.c).
  *  6. Every path MUST be absolute and shorter than SANDBOX_PATH_MAX, and there MUST be at most
@@ -34,7 +36,7 @@
  *   --rx is the only grant of execute (on everything beneath a DIR, or on one FILE).
  *
  * Exit status: the binary's own (the helper execs it); 126 the sandbox could not be built (no
- * Landlock or no Landlock scopes without --landlock-optional, no network namespace, a network
+ * Landlock or no Landlock scopes without --landlock-optional, no mount or network namespace, a network
  * socket as stdio under --block-net, a relative or over-long path, a failed syscall, a usage error)
  * or the binary could not be executed; 127 the binary does not exist. --probe exits 0.
  */
@@ -48,6 +50,7 @@
 #include <unistd.h>
 
 #include "landlock-rules.h"
+#include "mount-view.h"
 #include "netns.h"
 #include "sandbox-opts.h"
 #include "seccomp-filter.h"
@@ -159,10 +162,10 @@ int main(int argc, char **argv)
 	snprintf(who, sizeof who, "shimgate: %s", o.argv0); /* a long ARGV0 is cut in messages only */
 	check_opts(&o, who);
 
-	if (o.block_net) {
+	if (o.block_net)
 		refuse_network_stdio(who);
-		enter_empty_netns(who);
-	}
+	enter_namespaces(who, o.block_net);
+	make_readonly_view(&o, who);
 	drop_capabilities(who);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		denied(who, errno, "prctl PR_SET_NO_NEW_PRIVS");

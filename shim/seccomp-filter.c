@@ -15,7 +15,6 @@
 #include "seccomp-filter.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
@@ -25,7 +24,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,23 +39,12 @@
 #error "seccomp filter: reads the low 32 bits of an argument at its first byte (little-endian only)"
 #endif
 
-/* Syscalls newer than the system headers (Debian 12: 6.1). One table on x86_64 and aarch64. */
-#ifndef __NR_fchmodat2
-#define __NR_fchmodat2 452 /* 6.6 */
-#endif
-#ifndef __NR_setxattrat
-#define __NR_setxattrat 463 /* 6.13 */
-#endif
-#ifndef __NR_removexattrat
-#define __NR_removexattrat 466 /* 6.13 */
-#endif
-
 /* Instructions in the largest program built below (about 60): room to spare, checked on append. */
 #define FILTER_MAX 96
 
 /* --probe's child exits with these when the filter loaded but did not refuse. */
 #define PROBE_INET_NOT_REFUSED 254
-#define PROBE_CHMOD_NOT_REFUSED 255
+#define PROBE_MEMFD_NOT_REFUSED 255
 
 static const struct {
 	int nr;
@@ -66,20 +53,6 @@ static const struct {
 	{ __NR_io_uring_setup, ENOSYS },
 	{ __NR_io_uring_enter, ENOSYS },
 	{ __NR_io_uring_register, ENOSYS },
-#ifdef __NR_chmod
-	{ __NR_chmod, EPERM },
-	{ __NR_chown, EPERM },
-	{ __NR_lchown, EPERM },
-#endif
-	{ __NR_fchmodat, EPERM },
-	{ __NR_fchmodat2, EPERM },
-	{ __NR_fchownat, EPERM },
-	{ __NR_setxattr, EPERM },
-	{ __NR_lsetxattr, EPERM },
-	{ __NR_removexattr, EPERM },
-	{ __NR_lremovexattr, EPERM },
-	{ __NR_setxattrat, EPERM },
-	{ __NR_removexattrat, EPERM },
 };
 
 /* memfd_create flag (6.3): the file is not executable and never becomes so. */
@@ -190,8 +163,8 @@ static int probe_filter_child(void)
 		return errno;
 	if (socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) >= 0 || errno != EACCES)
 		return PROBE_INET_NOT_REFUSED;
-	if (fchmodat(AT_FDCWD, "/nonexistent/shimgate-probe", 0600, 0) == 0 || errno != EPERM)
-		return PROBE_CHMOD_NOT_REFUSED;
+	if (syscall(SYS_memfd_create, "shimgate-probe", 0) >= 0 || errno != EACCES)
+		return PROBE_MEMFD_NOT_REFUSED;
 	return 0;
 }
 
@@ -222,8 +195,8 @@ bool probe_seccomp(char *why, size_t n)
 		snprintf(why, n, "probe killed by signal %d", WTERMSIG(status));
 	else if (WEXITSTATUS(status) == PROBE_INET_NOT_REFUSED)
 		snprintf(why, n, "the filter loaded but socket(AF_INET) was not refused");
-	else if (WEXITSTATUS(status) == PROBE_CHMOD_NOT_REFUSED)
-		snprintf(why, n, "the filter loaded but fchmodat was not refused");
+	else if (WEXITSTATUS(status) == PROBE_MEMFD_NOT_REFUSED)
+		snprintf(why, n, "the filter loaded but an executable memfd_create was not refused");
 	else
 		snprintf(why, n, "load filter: %s", strerror(WEXITSTATUS(status)));
 	return false;

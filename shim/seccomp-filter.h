@@ -1,12 +1,11 @@
 /*
  * seccomp-filter.h — the command's seccomp filter: what Landlock cannot express.
  *
- * Every command: io_uring (ENOSYS: a ring runs opens, socket and xattr operations behind
- * seccomp's back) and the path-based chmod/chown/xattr family (EPERM: Landlock does not govern
- * them, so they would reach every file of the same uid). The fd-based ones (fchmod, fchown,
- * fsetxattr, ...) stay: they need an fd opened for real, which Landlock checked (an O_PATH fd
- * gets EBADF from them). memfd_create without MFD_NOEXEC_SEAL (EACCES): an executable memfd
- * would run any program, beyond Landlock's reach.
+ * Every command: io_uring (ENOSYS: a ring runs opens, sockets and xattr operations behind
+ * seccomp's back) and memfd_create without MFD_NOEXEC_SEAL (EACCES: an executable memfd would run
+ * any program, beyond Landlock's reach). chmod/chown/xattrs/times are not filtered here: seccomp
+ * cannot see a path, and the read-only mount view (mount-view.h) refuses them outside fs_write*
+ * while letting git and tar use them inside.
  * Under --block-net also: socket() of AF_INET, AF_INET6, AF_PACKET, AF_VSOCK and AF_NETLINK other
  * than NETLINK_ROUTE (EACCES).
  */
