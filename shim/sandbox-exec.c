@@ -22,7 +22,7 @@
  *     Landlock domain (scopes), nor change modes, owners, xattrs or times outside its writable
  *     grants (every other mount is read-only in its own mount namespace, mount-view.c).
  *  5. A --block-net command MUST run in an empty network namespace of its own, with no socket() of
- *     a network family, no io_uring, and no network socket among its stdio (netns.c).
+ *     a network family, no io_uring, and no network socket among its stdio (namespaces.c).
  *  6. Every path MUST be absolute and shorter than SANDBOX_PATH_MAX, and there MUST be at most
  *     SANDBOX_MAX_GRANTS path options; anything else is refused, never truncated.
  *  7. Every fd the helper opens MUST be close-on-exec and closed before exec; the fds it was given
@@ -51,7 +51,7 @@
 
 #include "landlock-rules.h"
 #include "mount-view.h"
-#include "netns.h"
+#include "namespaces.h"
 #include "sandbox-opts.h"
 #include "seccomp-filter.h"
 

@@ -1,6 +1,6 @@
 /*
  * sandbox-opts.h — the sandbox exec helper's parsed command line, shared by its parts
- * (sandbox-exec.c parses it; landlock-rules.c, seccomp-filter.c and netns.c apply it), and the one
+ * (sandbox-exec.c parses it; landlock-rules.c, seccomp-filter.c and namespaces.c apply it), and the one
  * way they refuse.
  *
  * Invariants:

@@ -7,7 +7,8 @@
  *  2. It MUST refuse by errno, never kill, for the calls it is about: a program that probes for a
  *     feature gets an answer it can handle.
  *  3. Each refusal is one `nr == N -> errno` pair, or a block that ends with A = nr again; jumps
- *     are constants within a block, so a table entry cannot skip another. The program MUST fit FILTER_MAX or it is not loaded (never truncated).
+ *     are constants within a block, so a table entry cannot skip another. The program MUST fit
+ *     FILTER_MAX or it is not loaded (never truncated).
  *  4. Comparisons on an int argument (a socket domain, a protocol) MUST read only its low 32 bits,
  *     as the kernel does.
  */
@@ -39,7 +40,7 @@
 #error "seccomp filter: reads the low 32 bits of an argument at its first byte (little-endian only)"
 #endif
 
-/* Instructions in the largest program built below (about 60): room to spare, checked on append. */
+/* Instructions in the largest program built below (about 30): room to spare, checked on append. */
 #define FILTER_MAX 96
 
 /* --probe's child exits with these when the filter loaded but did not refuse. */

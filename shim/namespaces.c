@@ -1,5 +1,5 @@
 /*
- * netns.c — see netns.h.
+ * namespaces.c — see namespaces.h.
  *
  * Invariants:
  *  1. A command MUST run in a mount namespace, and a --block-net command in a network namespace,
@@ -11,7 +11,7 @@
  *  4. The caller's stdio fds MUST only be inspected (fstat, getsockopt), never changed.
  */
 #define _GNU_SOURCE
-#include "netns.h"
+#include "namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,11 @@
 /*
- * netns.h — the command's namespaces: always a mount namespace of its own (mount-view.h), and for a
- * command without network egress (--block-net) an empty network namespace and no network socket
- * among its stdio. An unprivileged helper gets them inside a user namespace of its own.
+ * namespaces.h — the command's namespaces and privileges: always a mount namespace of its own
+ * (mount-view.h), and for a command without network egress (--block-net) an empty network
+ * namespace and no network socket among its stdio. An unprivileged helper gets them inside a user
+ * namespace of its own; whatever capabilities the helper holds, it drops.
  */
-#ifndef SHIMGATE_NETNS_H
-#define SHIMGATE_NETNS_H
+#ifndef SHIMGATE_NAMESPACES_H
+#define SHIMGATE_NAMESPACES_H
 
 #include <stdbool.h>
 
