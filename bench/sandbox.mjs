@@ -6,7 +6,8 @@
 // Measured here (2 cores, shared): the helper added p50 0.72 ms before the exec allow-list, scopes,
 // always-on seccomp and mount namespace (57e8cd5). Spawned directly, old vs new helper: 1.40 vs 1.44
 // ms with the allow-list, scopes and seccomp (+0.04 ms: a few preads and syscalls), 1.55 ms with the
-// mount namespace too (+0.15 ms as root; a user also pays a user namespace: +0.2 ms); a network
+// mount namespace and the per-entry /usr rules too (+0.15 ms as root; a user also pays a user
+// namespace: +0.2 ms); a network
 // namespace adds 0.35–0.5 ms more (unshare(CLONE_NEWNET); its teardown is asynchronous).
 // P6: wall time of `shimgate run -- true` on the default profile (goal ≤ 150 ms), with a bare
 // `node -e 0` measured alongside for scale.

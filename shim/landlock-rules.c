@@ -8,17 +8,22 @@
  *     (exec-chain.h), and the --rx paths (the session's shim dirs and the command's sandbox.exec).
  *     System dirs, the binary's own dirs and every other grant are read (or write), never execute:
  *     a command cannot exec sh, python3 or a program it wrote unless the profile lists it.
- *  3. The root directory, $HOME and the tmp dirs MUST never be granted implicitly (a binary living
+ *  3. The program dirs (/usr/bin, /usr/sbin, /usr/local/bin, ... and /bin, /sbin) MUST NOT be
+ *     readable as a whole: the ELF loader, executable for every dynamic command, runs any ELF file
+ *     the command can read (`ld.so /bin/sh`), so only the programs it may execute are readable
+ *     there. The rest of /usr is read-only.
+ *  4. The root directory, $HOME and the tmp dirs MUST never be granted implicitly (a binary living
  *     in one gets a rule for itself, not for its directory); device nodes MUST never be creatable
  *     (MAKE_CHAR/MAKE_BLOCK are granted nowhere); of /proc only the command's own /proc/self.
- *  4. Every ruleset MUST carry the scopes LANDLOCK_SCOPE_SIGNAL and
+ *  5. Every ruleset MUST carry the scopes LANDLOCK_SCOPE_SIGNAL and
  *     LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET; a kernel without them (ABI < 6) is a refusal unless the
  *     command opted out with --landlock-optional, which is then said on stderr.
- *  5. Every fd opened here MUST be close-on-exec and closed before returning.
+ *  6. Every fd opened here MUST be close-on-exec and closed before returning.
  */
 #define _GNU_SOURCE
 #include "landlock-rules.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,13 +75,13 @@ struct ruleset {
 	__u64 handled;
 };
 
-/* Read, never execute (invariant 2): ld.so maps libraries with read access alone. */
+/* Read, never execute (invariant 2): ld.so maps libraries with read access alone. /usr is read
+ * entry by entry, its program dirs left out (invariant 3): see allow_usr(). */
 static const struct {
 	const char *path;
 	__u64 access;
 } FIXED_RULES[] = {
-	{ "/usr", ACCESS_READ },	 { "/bin", ACCESS_READ },
-	{ "/sbin", ACCESS_READ },	 { "/lib", ACCESS_READ },
+	{ "/lib", ACCESS_READ },
 	{ "/lib32", ACCESS_READ },	 { "/lib64", ACCESS_READ },
 	{ "/libx32", ACCESS_READ },	 { "/etc", ACCESS_READ },
 	{ "/opt", ACCESS_READ },	 { "/dev/null", ACCESS_READ_WRITE_FILE },
@@ -88,6 +93,30 @@ static const struct {
 	 * other processes' cmdline, nor /proc/net. Its children see no /proc at all. */
 	{ "/proc/self", ACCESS_READ },
 };
+
+/* Program dirs: never readable as a whole, nor granted as a binary's own directory (invariant 3). */
+static const char *const PROGRAM_DIRS[] = {
+	"/bin",	      "/sbin",		 "/usr/bin",	     "/usr/sbin",
+	"/usr/games", "/usr/local/bin", "/usr/local/sbin", "/usr/local/games",
+};
+
+/* The directories read entry by entry, so that the program dirs in them can be left out. */
+static const char *const SPLIT_DIRS[] = { "/usr", "/usr/local" };
+
+static bool is_program_dir(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof PROGRAM_DIRS / sizeof PROGRAM_DIRS[0]; i++)
+		if (strcmp(dir, PROGRAM_DIRS[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_split_dir(const char *dir)
+{
+	return strcmp(dir, SPLIT_DIRS[0]) == 0 || strcmp(dir, SPLIT_DIRS[1]) == 0;
+}
 
 int landlock_abi(void)
 {
@@ -135,13 +164,38 @@ static void allow_path(const struct ruleset *rs, const char *what, const char *p
 	close(fd);
 }
 
+/* Read on each entry of `dir` but its program dirs and the other split dir (granted on its own). */
+static void allow_split_dir(const struct ruleset *rs, const char *dir)
+{
+	char path[SANDBOX_PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir); /* O_CLOEXEC */
+
+	if (d == NULL && (errno == ENOENT || errno == ENOTDIR))
+		return;
+	if (d == NULL)
+		denied(rs->who, errno, "system path %s", dir);
+	while ((errno = 0, e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			denied(rs->who, ENAMETOOLONG, "system path %s/%s", dir, e->d_name);
+		if (!is_program_dir(path) && !is_split_dir(path))
+			allow_path(rs, "system path", path, ACCESS_READ, NODE_ANY);
+	}
+	if (errno != 0)
+		denied(rs->who, errno, "readdir %s", dir);
+	closedir(d);
+}
+
 /* Directories whose other files are not the binary's business: a tool dropped straight into $HOME or
- * /tmp gets a rule for itself only, or its sandbox would read the whole home (~/.ssh included). */
+ * /tmp gets a rule for itself only, or its sandbox would read the whole home (~/.ssh included); a
+ * tool in a program dir gets none either (invariant 3). */
 static bool is_shared_dir(const char *dir)
 {
 	const char *home = getenv("HOME");
 
-	return strcmp(dir, "/tmp") == 0 || strcmp(dir, "/var/tmp") == 0 ||
+	return strcmp(dir, "/tmp") == 0 || strcmp(dir, "/var/tmp") == 0 || is_program_dir(dir) ||
 	       (home != NULL && home[0] == '/' && strcmp(dir, home) == 0);
 }
 
@@ -239,6 +293,8 @@ void enforce_landlock(const struct sandbox_opts *o, const char *who)
 	create_ruleset(&rs, abi);
 	for (i = 0; i < sizeof FIXED_RULES / sizeof FIXED_RULES[0]; i++)
 		allow_path(&rs, "system path", FIXED_RULES[i].path, FIXED_RULES[i].access, NODE_ANY);
+	for (i = 0; i < sizeof SPLIT_DIRS / sizeof SPLIT_DIRS[0]; i++)
+		allow_split_dir(&rs, SPLIT_DIRS[i]);
 	allow_binary(&rs);
 	for (i = 0; i < o->ngrants; i++)
 		allow_grant(&rs, &o->grants[i]);

@@ -10,8 +10,9 @@
 #include "sandbox-opts.h"
 
 /* In a fresh mount namespace (enter_namespaces): makes every mount private and read-only, then
- * binds each --rw/--rw-file path onto itself writable again (only where the host mount was
- * writable), and re-enters the cwd through the new mounts. Refuses (126) on any failure. */
+ * binds each --rw/--rw-file path onto itself writable and noexec (only where the host mount was
+ * writable), binds the binary and each --rx path that this made noexec onto itself exec again,
+ * and re-enters the cwd through the new mounts. Refuses (126) on any failure. */
 void make_readonly_view(const struct sandbox_opts *o, const char *who);
 
 #endif

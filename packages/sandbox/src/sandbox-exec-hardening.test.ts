@@ -5,7 +5,7 @@
 // strace and a C compiler: when one is missing the tests FAIL with the reason, never skip.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,22 +80,39 @@ describe('exec allow-list (Landlock EXECUTE)', () => {
     expect(r.stderr).toMatch(/python3: Permission denied[\s\S]*cat: Permission denied/);
   });
 
-  it('refuses a copy of /bin/sh the command wrote into its writable dir', () => {
+  it('refuses a copy of /bin/sh in its writable dir, whether the agent left it or the command wrote it', () => {
     const W = join(dir, 'written');
     mkdirSync(W);
-    const code = 'import os, sys; w = sys.argv[1] + "/sh"; fd = os.open(w, os.O_WRONLY | os.O_CREAT, 0o755); ' +
-      'os.write(fd, open("/bin/sh", "rb").read()); os.close(fd)\n' +
-      'try:\n  os.execv(w, ["sh", "-c", "echo escaped"])\nexcept OSError as e: print("exec:", e.strerror)';
+    copyFileSync('/bin/sh', join(W, 'left'));
+    chmodSync(join(W, 'left'), 0o755);
+    const code = 'import os, sys; w = sys.argv[1]\nfd = os.open(w + "/made", os.O_WRONLY | os.O_CREAT, 0o755); os.write(fd, open(w + "/left", "rb").read()); os.close(fd)\n' +
+      'for p in ("left", "made"):\n  try:\n    os.execv(w + "/" + p, ["sh", "-c", "echo escaped"])\n  except OSError as e: print(p, e.strerror)';
     const r = runPython(['--rw', W], code, [W]);
-    expect(r.stdout).toBe('exec: Permission denied\n');
-    expect(statSync(join(W, 'sh')).mode & 0o777).toBe(0o755);
+    expect(r.stdout).toBe('left Permission denied\nmade Permission denied\n');
+    expect(statSync(join(W, 'made')).mode & 0o777).toBe(0o755);
+  });
+
+  it('cannot have the ELF loader run what it may not exec: program dirs unreadable, writable dirs noexec', () => {
+    const W = join(dir, 'via-loader');
+    mkdirSync(W);
+    copyFileSync('/bin/echo', join(W, 'payload'));
+    const loader = '/lib64/ld-linux-x86-64.so.2';
+    const r = sh(['--rw', W], `for p in /bin/bash /usr/bin/python3 ${W}/payload; do ${loader} $p -c "echo escaped"; echo "rc=$?"; done`);
+    expect(r.stdout).toBe('rc=127\nrc=127\nrc=127\n');
+    expect(r.stderr).toContain('/bin/bash: cannot open shared object file: Permission denied');
+    expect(r.stderr).toContain(`${W}/payload: failed to map segment from shared object`);
+    // What it may exec it may also read: the loader runs that, no more.
+    expect(sh(['--rx', '/bin/echo'], `${loader} /bin/echo listed`).stdout).toBe('listed\n');
   });
 
   it('refuses an executable memfd (beyond Landlock) and lets a sealed one be made', () => {
-    const code = 'import os\ntry:\n  os.memfd_create("x", 0)\nexcept OSError as e: print("plain:", e.strerror)\n' +
-      'fd = os.memfd_create("x", 8); os.write(fd, open("/bin/echo", "rb").read())\n' +
+    const R = join(dir, 'memfd');
+    mkdirSync(R);
+    copyFileSync('/bin/echo', join(R, 'echo'));
+    const code = 'import os, sys\ntry:\n  os.memfd_create("x", 0)\nexcept OSError as e: print("plain:", e.strerror)\n' +
+      'fd = os.memfd_create("x", 8); os.write(fd, open(sys.argv[1], "rb").read())\n' +
       'try:\n  os.execve(fd, ["echo", "escaped"], {})\nexcept OSError as e: print("exec sealed:", e.strerror)';
-    const r = runPython([], code);
+    const r = runPython(['--ro', R], code, [join(R, 'echo')]);
     expect(r.stdout).toBe('plain: Permission denied\nexec sealed: Permission denied\n');
   });
 
