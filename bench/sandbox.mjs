@@ -4,11 +4,10 @@
 // Three servers in this process, identical but for the helper and --block-net, called in turn by a
 // driver process through the real shim.
 // Measured here (2 cores, shared): the helper added p50 0.72 ms before the exec allow-list, scopes,
-// always-on seccomp and mount namespace (57e8cd5). Spawned directly, old vs new helper: 1.40 vs 1.44
-// ms with the allow-list, scopes and seccomp (+0.04 ms: a few preads and syscalls), 1.55 ms with the
-// mount namespace and the per-entry /usr rules too (+0.15 ms as root; a user also pays a user
-// namespace: +0.2 ms); a network
-// namespace adds 0.35–0.5 ms more (unshare(CLONE_NEWNET); its teardown is asynchronous).
+// always-on seccomp and mount namespace (57e8cd5), 0.92–1.00 ms after. Spawned directly, old vs new
+// helper: 1.39 vs 1.60 ms; of the 0.21 ms, the chain read, scopes and seccomp are 0.04 ms, the rest
+// is the mount namespace and the per-entry /usr rules (a user also pays a user namespace). A network
+// namespace adds 0.33–0.40 ms more (unshare(CLONE_NEWNET); its teardown is asynchronous).
 // P6: wall time of `shimgate run -- true` on the default profile (goal ≤ 150 ms), with a bare
 // `node -e 0` measured alongside for scale.
 import { spawnSync } from 'node:child_process';
