@@ -14,4 +14,8 @@
 __attribute__((format(printf, 5, 6), noreturn))
 void fail(const char *who, int code, int errnum, const char *prefix, const char *fmt, ...);
 
+/* The same line as fail() without exiting: for a protection the caller chose to go without. */
+__attribute__((format(printf, 2, 3)))
+void notice(const char *who, const char *fmt, ...);
+
 #endif

@@ -20,8 +20,9 @@ beforeAll(() => {
     extends: 'default',
     mediation: {
       commands: [
-        // The child's environment is an allow-list: the test's own variables must be listed to arrive.
-        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } }, sandbox: { env_pass: ['SHOW_ENV', 'TOKEN', 'OTHER', 'LD_PRELOAD'] } },
+        // The child's environment is an allow-list, and so is what it may execute: the script runs
+        // `env | sort` for SHOW_ENV, and the test's own variables must be listed to arrive.
+        { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } }, sandbox: { exec: ['/usr/bin/env', '/usr/bin/sort'], env_pass: ['SHOW_ENV', 'TOKEN', 'OTHER', 'LD_PRELOAD'] } },
         { name: 'secret-tool', binary_path: secret, intercept: [{ action: { type: 'capture' } }] },
         { name: 'failing-secret', binary_path: failing, intercept: [{ action: { type: 'capture' } }] },
         { name: 'scripted', intercept: [{ args_prefix: ['token'], action: { type: 'capture', script: 'printf "from-script-%s" "$*"' } }] },
@@ -42,7 +43,7 @@ beforeAll(() => {
         { name: 'outer-of-agent-only', binary_path: fx.script('outer-of-agent-only', 'agent-only "$@"') },
         { name: 'outer-of-any', binary_path: fx.script('outer-of-any', 'any-caller "$@"') },
         { name: 'stranger', binary_path: fx.script('stranger', 'inner "$@"') },
-        { name: 'context-leaker', binary_path: fx.script('context-leaker', 'printf %s "$SHIMGATE_SANDBOX_CONTEXT" > leaked-context; until [ -e release ]; do sleep 0.05; done') },
+        { name: 'context-leaker', binary_path: fx.script('context-leaker', 'printf %s "$SHIMGATE_SANDBOX_CONTEXT" > leaked-context; until [ -e release ]; do sleep 0.05; done'), sandbox: { exec: ['/usr/bin/sleep'] } },
         { name: 'allowing-parent', binary_path: fx.script('allowing-parent', 'inner "$@"'), sandbox: { allow_commands: ['inner'] } },
       ],
       approval: { timeout_secs: 1 }, // nobody answers in these tests: each admin call times out

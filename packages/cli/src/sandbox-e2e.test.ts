@@ -28,14 +28,17 @@ beforeAll(async () => {
   writeFileSync(join(fx.root, 'data', 'sibling', 'y.txt'), 'sibling-content\n');
   const tool = fx.script('tool', 'echo "tool ran: $*"');
   const reader = fx.script('reader', 'cat "$@"');
-  const netcheck = fx.script('netcheck', `exec python3 -c 'import socket,sys; s=socket.socket(); s.connect(("127.0.0.1", int(sys.argv[1]))); print("connected")' "$@"`);
+  const netcheck = fx.script('netcheck', `exec /usr/bin/python3 -c 'import socket,sys; s=socket.socket(); s.connect(("127.0.0.1", int(sys.argv[1]))); print("connected")' "$@"`);
   const outer = fx.script('outer', 'tool "nested from outer"');
+  const runner = fx.script('runner', '"$@"; echo "rc=$?"'); // runs whatever the agent names
   const commands = [
     { name: 'tool', binary_path: tool },
-    { name: 'reader', binary_path: reader, sandbox: { fs_read: [join(fx.root, 'data', 'allowed')] } },
-    { name: 'netcheck', binary_path: netcheck, sandbox: { network: { block: true } } },
-    { name: 'netopen', binary_path: netcheck },
+    // Each lists what its script runs: nothing else is executable inside a mediated command.
+    { name: 'reader', binary_path: reader, sandbox: { fs_read: [join(fx.root, 'data', 'allowed')], exec: ['/bin/cat'] } },
+    { name: 'netcheck', binary_path: netcheck, sandbox: { network: { block: true }, exec: ['/usr/bin/python3'] } },
+    { name: 'netopen', binary_path: netcheck, sandbox: { exec: ['/usr/bin/python3'] } },
     { name: 'outer', binary_path: outer },
+    { name: 'runner', binary_path: runner },
   ];
   profile = fx.profile({ extends: 'default', mediation: { commands } });
   blockedProfile = fx.profile({ extends: 'default', network: { block: true }, mediation: { commands } }, 'blocked.json');
@@ -134,6 +137,19 @@ describe('the per-command sandbox', () => {
     expect(r.stdout).toBe('tool ran: still-runs\n');
   });
 
+  // runner is a #!/bin/sh script, so /bin/sh (its interpreter) is the one program it may run besides itself.
+  it('runs nothing its profile does not list: bash, python3 or a copy of sh the agent left in the workdir', () => {
+    const r = confined(`cp /bin/sh ${fx.work}/mysh; runner /bin/bash -c "echo escaped"; runner /usr/bin/python3 -c 1; runner ${fx.work}/mysh -c "echo escaped"`);
+    expect(r.stdout).toBe('rc=126\nrc=126\nrc=126\n');
+    expect(r.stderr).toContain('/bin/bash: Permission denied');
+  });
+
+  it('a command without network of its own inherits the agent\'s network.block', () => {
+    const r = confined(`netopen ${port}`, blockedProfile);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('PermissionError');
+  });
+
   it('its child calling another mediated command through the shim still reaches the server', () => {
     const r = confined('outer');
     expect(r.stdout).toBe('tool ran: nested from outer\n');
@@ -174,10 +190,12 @@ describe('as an unprivileged user', () => {
       'd=$(dirname "$(dirname "$SHIMGATE_SOCKET")"); [ -e "$d/control.sock" ] || echo control-hidden',
       `${join(fx.root, 'bin', 'tool')} direct || echo direct-refused`,
       'tool ok',
+      `netcheck ${port} 2>&1 | grep -o PermissionError`, // its own user + network namespace
+      'runner /bin/bash -c "echo escaped"',
     ].join('; ');
     const r = fx.agent(profile, script, { confined: true, uid, gid, env: { HOME, XDG_RUNTIME_DIR: '' } });
     expect(r.stderr).not.toContain('UNCONFINED');
-    expect(r.stdout).toBe(`${uid}\ndenied\nworkdir-ok\ncontrol-hidden\ndirect-refused\ntool ran: ok\n`);
+    expect(r.stdout).toBe(`${uid}\ndenied\nworkdir-ok\ncontrol-hidden\ndirect-refused\ntool ran: ok\nPermissionError\nrc=126\n`);
     expect(existsSync(join(HOME, 'new.txt'))).toBe(false); // the host $HOME is not bound
   });
 });

@@ -165,6 +165,7 @@ describe('expandProfile', () => {
         ],
         sandbox: {
           fs_read: ['~/.config/gh'], fs_read_file: ['$HOME/f'], fs_write: ['$WORKDIR'], fs_write_file: ['$TMPDIR/x'],
+          exec: ['~/bin/helper', '$WORKDIR/node_modules/.bin', '/usr/lib/git-core'],
           network: { allowed_hosts: ['$HOME'] },
           allow_commands: ['$HOME'],
         },
@@ -184,7 +185,7 @@ describe('expandProfile', () => {
     });
   });
 
-  it('expands binary_path, args_prefix, args_must_include, sandbox fs_* and credential files', () => {
+  it('expands binary_path, args_prefix, args_must_include, sandbox fs_* and exec, and credential files', () => {
     expect(gh.binary_path).toBe(`${HOME}/bin/gh`);
     expect(gh.intercept[0]?.args_prefix).toEqual([HOME]);
     expect(gh.intercept[0]?.args_must_include).toEqual([`${HOME}/x`]);
@@ -192,6 +193,7 @@ describe('expandProfile', () => {
     expect(gh.sandbox.fs_read_file).toEqual([`${HOME}/f`]);
     expect(gh.sandbox.fs_write).toEqual(['/src/proj']);
     expect(gh.sandbox.fs_write_file).toEqual(['/tmp/x']);
+    expect(gh.sandbox.exec).toEqual([`${HOME}/bin/helper`, '/src/proj/node_modules/.bin', '/usr/lib/git-core']);
     expect(gh.credentials.F).toEqual({ file: `${HOME}/.secret` });
     expect(out.mediation.commands[1]?.binary_path).toBeNull();
   });

@@ -139,6 +139,7 @@ function expandCommand(cmd: ResolvedCommand, ex: (text: string) => string): Reso
       fs_read_file: sandbox.fs_read_file.map(ex),
       fs_write: sandbox.fs_write.map(ex),
       fs_write_file: sandbox.fs_write_file.map(ex),
+      exec: sandbox.exec.map(ex),
       network: { block: sandbox.network.block, allowed_hosts: [...sandbox.network.allowed_hosts] },
       allow_commands: [...sandbox.allow_commands],
       landlock: sandbox.landlock,

@@ -160,13 +160,13 @@ describe('mergeProfiles: mediation.commands', () => {
     expect(only(merge(cmds({ name: 'g' }), cmds({ name: 'g', intercept: rules }))).intercept).toEqual(rules);
   });
 
-  it('sandbox merges recursively: fs_*, allowed_hosts, allow_commands union; network.block OR', () => {
+  it('sandbox merges recursively: fs_*, exec, allowed_hosts, allow_commands union; network.block OR', () => {
     const base = cmds({ name: 'gh', sandbox: {
-      fs_read: ['~/.config/gh', '/etc'], fs_write: ['$WORKDIR'], fs_read_file: ['/f'],
+      fs_read: ['~/.config/gh', '/etc'], fs_write: ['$WORKDIR'], fs_read_file: ['/f'], exec: ['/usr/lib/git-core', '/bin/sh'],
       network: { block: true, allowed_hosts: ['api.github.com'] }, allow_commands: ['git'],
     } });
     const child = cmds({ name: 'gh', sandbox: {
-      fs_read: ['/etc', '/usr'], fs_write_file: ['/w'], fs_read_file: ['/f'],
+      fs_read: ['/etc', '/usr'], fs_write_file: ['/w'], fs_read_file: ['/f'], exec: ['/bin/sh', '/usr/bin/ssh'],
       network: { block: false, allowed_hosts: ['uploads.github.com', 'api.github.com'] }, allow_commands: ['ssh', 'git'],
     } });
     expect(only(merge(base, child)).sandbox).toStrictEqual({
@@ -174,6 +174,7 @@ describe('mergeProfiles: mediation.commands', () => {
       fs_read_file: ['/f'],
       fs_write: ['$WORKDIR'],
       fs_write_file: ['/w'],
+      exec: ['/usr/lib/git-core', '/bin/sh', '/usr/bin/ssh'],
       network: { block: true, allowed_hosts: ['api.github.com', 'uploads.github.com'] },
       allow_commands: ['git', 'ssh'],
     });

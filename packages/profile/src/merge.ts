@@ -121,6 +121,7 @@ function mergeSandbox(b: CommandSandbox, c: CommandSandbox): CommandSandbox {
     fs_read_file: union(b.fs_read_file, c.fs_read_file),
     fs_write: union(b.fs_write, c.fs_write),
     fs_write_file: union(b.fs_write_file, c.fs_write_file),
+    exec: union(b.exec, c.exec),
     network: section(b.network, c.network, (x: SandboxNetwork, y: SandboxNetwork) =>
       definedOnly({ block: either(x.block, y.block), allowed_hosts: union(x.allowed_hosts, y.allowed_hosts) }),
     ),

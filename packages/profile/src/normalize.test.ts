@@ -32,7 +32,7 @@ describe('normalizeProfile', () => {
       flags_with_values: [],
       intercept: [{ args_prefix: [], args_must_include: [], admin: false, action: { type: 'passthrough' } }],
       sandbox: {
-        fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
+        fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
         network: { block: false, allowed_hosts: [] },
         allow_commands: [],
         landlock: 'required',
@@ -113,7 +113,7 @@ describe('normalizeProfile', () => {
           flags_with_values: [],
           intercept: [{ args_prefix: ['a'], args_must_include: [], admin: true, action: { type: 'respond', stdout: 'x', exit_code: 1 } }],
           sandbox: {
-            fs_read: ['/r'], fs_read_file: [], fs_write: [], fs_write_file: [],
+            fs_read: ['/r'], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
             network: { block: true, allowed_hosts: ['h'] }, allow_commands: [],
         landlock: 'required',
         env_pass: [],

@@ -48,6 +48,7 @@ function normalizeCommand(cmd: MediatedCommand): ResolvedCommand {
       fs_read_file: list(sandbox.fs_read_file),
       fs_write: list(sandbox.fs_write),
       fs_write_file: list(sandbox.fs_write_file),
+      exec: list(sandbox.exec),
       network: { block: sandbox.network?.block ?? false, allowed_hosts: list(sandbox.network?.allowed_hosts) },
       allow_commands: list(sandbox.allow_commands),
       landlock: sandbox.landlock ?? 'required',

@@ -45,6 +45,8 @@ export interface CommandSandbox {
   fs_read_file?: string[];
   fs_write?: string[];
   fs_write_file?: string[];
+  /** What the command may execute besides its binary and its interpreters (files or dirs). */
+  exec?: string[];
   network?: { block?: boolean; allowed_hosts?: string[] };
   allow_commands?: string[];
   landlock?: LandlockRequirement;
@@ -97,6 +99,8 @@ export interface ResolvedCommand {
     fs_read_file: string[];
     fs_write: string[];
     fs_write_file: string[];
+    /** Files or dirs it may execute besides its binary and interpreters; [] = nothing else. */
+    exec: string[];
     network: { block: boolean; allowed_hosts: string[] };
     allow_commands: string[];
     landlock: LandlockRequirement;

@@ -6,7 +6,7 @@ import type { ExecHelperInput } from './exec-helper-argv.js';
 type Sandbox = ResolvedCommand['sandbox'];
 
 const SANDBOX: Sandbox = {
-  fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
+  fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
   network: { block: false, allowed_hosts: [] },
   allow_commands: [],
   landlock: 'required',
@@ -19,6 +19,7 @@ function input(over: Partial<ExecHelperInput> = {}, sandbox: Partial<Sandbox> = 
     workdir: '/w',
     workdirAccess: 'none',
     executeDirs: [],
+    agentNetworkBlocked: false,
     binary: '/usr/bin/gh',
     argv0: 'gh',
     args: ['pr', 'list'],
@@ -45,6 +46,11 @@ describe('execHelperArgv', () => {
     ['fs_write -> --rw', input({}, { fs_write: ['/tmp/x'] }), ['--rw', '/tmp/x']],
     ['fs_write_file -> --rw-file', input({}, { fs_write_file: ['/h/.hist'] }), ['--rw-file', '/h/.hist']],
     ['network.block -> --block-net', input({}, { network: { block: true, allowed_hosts: [] } }), ['--block-net']],
+    ['the agent\'s network.block is inherited by a command without its own -> --block-net',
+      input({ agentNetworkBlocked: true }), ['--block-net']],
+    ['both blocked -> --block-net once', input({ agentNetworkBlocked: true }, { network: { block: true, allowed_hosts: [] } }), ['--block-net']],
+    ['sandbox.exec -> one --rx each (files or dirs)', input({}, { exec: ['/bin/sh', '/usr/lib/git-core'] }),
+      ['--rx', '/bin/sh', '--rx', '/usr/lib/git-core']],
     ['allowed_hosts alone adds nothing (not expressible here)',
       input({}, { network: { block: false, allowed_hosts: ['api.github.com'] } }), []],
     ['landlock "optional" -> --landlock-optional', input({}, { landlock: 'optional' }), ['--landlock-optional']],
@@ -52,10 +58,10 @@ describe('execHelperArgv', () => {
     ['allow_commands is the server\'s decision, not a helper flag', input({}, { allow_commands: ['git'] }), []],
     ['everything, in a fixed order',
       input({ workdirAccess: 'readwrite', executeDirs: ['/s/shims'] }, {
-        fs_read: ['/r'], fs_read_file: ['/rf'], fs_write: ['/w2'], fs_write_file: ['/wf'],
+        fs_read: ['/r'], fs_read_file: ['/rf'], fs_write: ['/w2'], fs_write_file: ['/wf'], exec: ['/bin/sh'],
         network: { block: true, allowed_hosts: [] }, landlock: 'optional',
       }),
-      ['--rw', '/w', '--rx', '/s/shims', '--ro', '/r', '--ro-file', '/rf', '--rw', '/w2', '--rw-file', '/wf',
+      ['--rw', '/w', '--rx', '/s/shims', '--rx', '/bin/sh', '--ro', '/r', '--ro-file', '/rf', '--rw', '/w2', '--rw-file', '/wf',
         '--block-net', '--landlock-optional']],
   ];
 

@@ -32,13 +32,22 @@ export function registerDoctorCommand(cli: Argv, exit: ExitCodeSink): void {
   });
 }
 
+/** The first Landlock ABI with signal and abstract-socket scopes (shim/landlock-rules.h). */
+const LANDLOCK_ABI_SCOPES = 6;
+
 function runChecks(): [string, ProbeResult][] {
   const helper = probeExecHelper(EXEC_HELPER_PATH);
   const landlock: ProbeResult = !helper.ok
     ? { ok: false, detail: 'unknown: the sandbox helper could not be asked', fix: helper.fix }
-    : helper.landlockAbi > 0
+    : helper.landlockAbi >= LANDLOCK_ABI_SCOPES
       ? { ok: true, detail: `ABI ${helper.landlockAbi}` }
-      : {
+      : helper.landlockAbi > 0
+        ? {
+            ok: false,
+            detail: `ABI ${helper.landlockAbi}, without the scopes of ABI ${LANDLOCK_ABI_SCOPES}: a command could signal processes and reach abstract sockets outside its sandbox, so every command whose sandbox requires Landlock is refused`,
+            fix: `boot a kernel with Landlock ABI ${LANDLOCK_ABI_SCOPES} or later (Linux 6.12+), or set sandbox.landlock: "optional" per command`,
+          }
+        : {
           ok: false,
           detail: 'not available in this kernel: commands whose sandbox requires it are refused',
           fix: 'boot a kernel with Landlock enabled (CONFIG_SECURITY_LANDLOCK=y and "landlock" in lsm=), or set sandbox.landlock: "optional" per command',

@@ -34,7 +34,20 @@ describe('explainCall', () => {
     expect(text).toContain('rule  1  ~ ["pr"] → passthrough   matches, but an earlier rule wins');
     expect(text).toContain('only after an admin approves (no answer in 60 s = denied, 126)');
     expect(text).toContain('network blocked');
+    expect(text).toContain('execute  its own binary only (and the shims of mediated commands)');
     expect(text).toContain('secret   GH_TOKEN from the supervisor\'s $MY_GH');
+  });
+
+  it('shows sandbox.exec, and the agent\'s network.block inherited by a command without its own', () => {
+    const blocked = normalizeProfile({
+      network: { block: true },
+      mediation: { commands: [{ name: 'git', sandbox: { exec: ['/usr/lib/git-core', '/bin/sh'] } }] },
+    });
+    const report = explainCall(blocked, { command: 'git', args: ['status'], parent: null }, '/usr/bin/git');
+    expect(report.sandbox?.network.block).toBe(true);
+    const text = renderExplain(report, 'p');
+    expect(text).toContain('execute  its own binary and /usr/lib/git-core, /bin/sh (and the shims of mediated commands)');
+    expect(text).toContain('network blocked');
   });
 
   it('says why a caller is refused', () => {

@@ -23,6 +23,7 @@ export interface ExplainReport {
   approval_timeout_secs: number | null;
   binary: string | null;
   caller_policy: ResolvedCommand['caller_policy'] | null;
+  /** The command's sandbox as it runs: network.block includes the agent's, which it inherits. */
   sandbox: ResolvedCommand['sandbox'] | null;
   credentials: { name: string; source: string }[];
   rules: { index: number; args_prefix: string[]; args_must_include: string[]; admin: boolean; action: string; matches: boolean }[];
@@ -49,7 +50,7 @@ export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary:
     approval_timeout_secs: needsAdmin ? profile.mediation.approval.timeout_secs : null,
     binary: command ? binary : null,
     caller_policy: command?.caller_policy ?? null,
-    sandbox: command?.sandbox ?? null,
+    sandbox: command ? effectiveSandbox(command.sandbox, profile.network.block) : null,
     credentials: command ? Object.entries(command.credentials).map(([name, src]) => ({ name, source: describeSource(src) })) : [],
     rules: (command?.intercept ?? []).map((rule, index) => ({
       index,
@@ -67,4 +68,9 @@ function describeSource(source: ResolvedCommand['credentials'][string]): string 
   if ('file' in source) return `file ${source.file}`;
   if ('env' in source) return `the supervisor's $${source.env}`;
   return `command ${JSON.stringify(source.command)}`;
+}
+
+/** A command without network of its own inherits the agent's network.block (exec-helper-argv.ts). */
+function effectiveSandbox(sandbox: ResolvedCommand['sandbox'], agentBlocked: boolean): ResolvedCommand['sandbox'] {
+  return { ...sandbox, network: { ...sandbox.network, block: sandbox.network.block || agentBlocked } };
 }

@@ -33,6 +33,7 @@ export function renderExplain(report: ExplainReport, profileLabel: string): stri
   if (runsBinary(report.action as Action)) {
     const sb = report.sandbox!;
     lines.push(`sandbox  read the system${list(sb.fs_read, sb.fs_read_file, ' and ')}; write ${list(sb.fs_write, sb.fs_write_file, '') || 'nothing'}; network ${sb.network.block ? 'blocked' : `open${sb.network.allowed_hosts.length ? ` (hosts ${sb.network.allowed_hosts.join(', ')})` : ''}`}`);
+    lines.push(`execute  its own binary${sb.exec.length > 0 ? ` and ${sb.exec.join(', ')}` : ' only'} (and the shims of mediated commands)`);
     if (sb.allow_commands.length > 0) lines.push(`children ${sb.allow_commands.join(', ')} run directly when this command calls them`);
     for (const c of report.credentials) lines.push(`secret   ${c.name} from ${c.source}, injected by the server (the agent never sees it)`);
   }

@@ -34,12 +34,15 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
   installShims(paths, binaries);
 
   const childPaths = new Map<string, string>();
+  // allow_commands children run their real binaries directly: those must be executable in the parent.
+  const allowedBinaries = new Map<string, string[]>();
   for (const command of profile.mediation.commands) {
     const allowed = command.sandbox.allow_commands;
     if (allowed.length === 0) continue;
     const dir = installFilteredShims(paths, command.name, [...binaries.keys()], allowed);
-    const realDirs = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string').map(dirname);
-    childPaths.set(command.name, [dir, ...new Set(realDirs), serverPath].join(':'));
+    const reals = allowed.map((name) => binaries.get(name)).filter((p): p is string => typeof p === 'string');
+    childPaths.set(command.name, [dir, ...new Set(reals.map(dirname)), serverPath].join(':'));
+    allowedBinaries.set(command.name, reals);
   }
   const defaultChildPath = `${paths.shimDir}:${serverPath}`;
   const sandboxOf = new Map(profile.mediation.commands.map((c) => [c.name, c.sandbox]));
@@ -60,7 +63,11 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
         sandbox: sandboxOf.get(command)!,
         workdir,
         workdirAccess: profile.workdir.access,
-        executeDirs: [paths.agentDir], // the shims, so the command's own children reach the server
+        // The shims, so the command's own children reach the server; the command's real binary when a
+        // capture/approve script runs /bin/sh in its place (the script is the profile's); the real
+        // binaries of its allow_commands, which it runs directly.
+        executeDirs: [paths.agentDir, ...scriptBinary(binaries.get(command), file), ...(allowedBinaries.get(command) ?? [])],
+        agentNetworkBlocked: profile.network.block,
         binary: file,
         argv0: String(argv0 ?? command),
         args,
@@ -76,11 +83,15 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
       ...mediated.flatMap(knownCopies),
     ],
     missingSandboxPaths: profile.mediation.commands.flatMap((c) =>
-      [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file]
+      [...c.sandbox.fs_read, ...c.sandbox.fs_read_file, ...c.sandbox.fs_write, ...c.sandbox.fs_write_file, ...c.sandbox.exec]
         .filter((path) => !existsSync(path))
         .map((path) => ({ command: c.name, path })),
     ),
   };
+}
+
+function scriptBinary(real: string | null | undefined, file: string): string[] {
+  return typeof real === 'string' && real !== file ? [real] : [];
 }
 
 /**

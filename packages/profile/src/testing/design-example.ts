@@ -23,6 +23,7 @@ export const DESIGN_EXAMPLE = {
           fs_write: ['$WORKDIR'],
           fs_write_file: [],
           network: { block: false, allowed_hosts: ['api.github.com'] },
+          exec: ['/usr/lib/git-core'],
           allow_commands: ['git'],
         },
         credentials: { GH_TOKEN: { file: '~/.config/shimgate/secrets/gh' } },

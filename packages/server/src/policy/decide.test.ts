@@ -12,7 +12,7 @@ function command(name: string, over: Partial<ResolvedCommand> = {}): ResolvedCom
     flags_with_values: [],
     intercept: [],
     sandbox: {
-      fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
+      fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
       network: { block: false, allowed_hosts: [] },
       allow_commands: [],
       landlock: 'required',
