@@ -218,4 +218,19 @@ describe('as an unprivileged user', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe([...mine.sockets, hostTmpSocket].map((p) => `${p} refused\n`).join('') + `${uid}\ntool ran\n`);
   });
+
+  it('runs a mediated command in the very dir of its private /tmp, and keeps a late deny path hidden', () => {
+    const p = mine.fx.profile({ extends: mine.profile, mediation: { commands: [{ name: 'stat', binary_path: '/usr/bin/stat' }] } }, 'stat-unpriv.json');
+    chownSync(p, uid, gid);
+    const r = mine.fx.agent(p, [
+      'mkdir -p /tmp/private-y && cd /tmp/private-y',
+      'stat -c "%d:%i" .',
+      '/usr/bin/python3 -c "import os; s = os.stat(\'.\'); print(f\'{s.st_dev}:{s.st_ino}\')"',
+      `cd ${mine.fx.work}; ls later-rw.txt >/dev/null && cat later-rw.txt; echo "rc=$?"`,
+    ].join('; '), { confined: true, uid, gid, env: { HOME: mine.home } });
+    const [mediated, agentSide, rc] = r.stdout.split('\n');
+    expect(mediated).toMatch(/^\d+:\d+$/);
+    expect(mediated).toBe(agentSide);
+    expect(rc).toBe('rc=1'); // the placeholder for the missing deny path: there, and unreadable
+  });
 });
