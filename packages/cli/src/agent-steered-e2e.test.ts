@@ -21,7 +21,8 @@ beforeAll(() => {
     mediation: {
       commands: [
         { name: 'tar', credentials },
-        { name: 'git', credentials },
+        // git runs its helpers from git-core (remote-http, …); nothing else is executable in it.
+        { name: 'git', credentials, sandbox: { exec: ['/usr/lib/git-core'] } },
       ],
     },
   });
@@ -49,5 +50,29 @@ describe('the environment is an allow-list', () => {
     expect(leaked()).not.toContain(SECRET);
     expect(r.stdout).toMatch(/rc=1\n/); // git: 'x' is not a git command
     expect(r.stdout).toContain('first\n');
+  });
+});
+
+describe('code the tools run from their config or options', () => {
+  it.each([
+    ['core.fsmonitor in the repository config', `git config core.fsmonitor 'printenv TOKEN > leak'; git status >/dev/null 2>&1; git config --unset core.fsmonitor`],
+    ['a ! alias on the command line', `git -c alias.x='!printenv TOKEN > leak' x`],
+    ['a pager', `git -c core.pager='printenv TOKEN > leak' -p log`],
+    ['a credential helper', `printf 'protocol=https\\nhost=example.com\\n\\n' | git -c credential.helper='!printenv TOKEN > leak' credential fill`],
+    ['tar -I', `tar cf a.tar -I 'sh -c "printenv TOKEN > leak"' src`],
+    ['tar --checkpoint-action', `tar cf a.tar --checkpoint=1 --checkpoint-action=exec='printenv TOKEN > leak' src`],
+    ['tar --to-command', `tar cf a.tar src && tar xf a.tar --to-command='printenv TOKEN > leak'`],
+  ])('%s does not run the agent\'s command', (_how, attack) => {
+    agent(`rm -f leak; mkdir -p src; echo x > src/f; ${attack} </dev/null >/dev/null 2>&1; true`);
+    expect(leaked()).not.toContain(SECRET);
+  });
+
+  it('normal use still works: git add, commit, log, diff, branch; tar create and extract', () => {
+    const r = agent([
+      'echo one > a.txt && git add a.txt && git -c user.name=a -c user.email=a@a commit -qm second && git log --format=%s | head -2',
+      'echo two >> a.txt && git diff --stat | tail -1 && git branch feature && git branch --list feature',
+      'mkdir -p t && echo data > t/f && tar cf t.tar t && rm -r t && tar xf t.tar && cat t/f',
+    ].join('; '));
+    expect(r.stdout).toBe('second\nfirst\n 1 file changed, 1 insertion(+)\n  feature\ndata\n');
   });
 });
