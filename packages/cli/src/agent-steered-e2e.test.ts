@@ -23,6 +23,10 @@ beforeAll(() => {
         { name: 'tar', credentials },
         // git runs its helpers from git-core (remote-http, …); nothing else is executable in it.
         { name: 'git', credentials, sandbox: { exec: ['/usr/lib/git-core'] } },
+        // npm with a credential may run node (npm itself) but no shell: a package.json script cannot run.
+        { name: 'npm-publisher', binary_path: '/usr/bin/npm', credentials, sandbox: { exec: ['/usr/bin/node'] } },
+        // npm without credentials, allowed a shell: scripts run as usual.
+        { name: 'npm', sandbox: { exec: ['/usr/bin/node', '/bin/sh', '/usr/bin/dash'] } },
       ],
     },
   });
@@ -65,6 +69,13 @@ describe('code the tools run from their config or options', () => {
   ])('%s does not run the agent\'s command', (_how, attack) => {
     agent(`rm -f leak; mkdir -p src; echo x > src/f; ${attack} </dev/null >/dev/null 2>&1; true`);
     expect(leaked()).not.toContain(SECRET);
+  });
+
+  it('an npm given a credential cannot be made to run a package.json script; npm without one runs them', () => {
+    writeFileSync(join(fx.work, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts: { hello: 'echo hello-from-script', leak: 'printenv TOKEN > leak' } }));
+    const r = agent('rm -f leak; npm-publisher run leak >/dev/null 2>&1; echo "rc=$?"; npm run --silent hello');
+    expect(leaked()).not.toContain(SECRET);
+    expect(r.stdout).toMatch(/^rc=(?!0\n)\d+\nhello-from-script\n$/);
   });
 
   it('normal use still works: git add, commit, log, diff, branch; tar create and extract', () => {
