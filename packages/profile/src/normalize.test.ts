@@ -30,6 +30,7 @@ describe('normalizeProfile', () => {
       name: 'gh',
       binary_path: null,
       flags_with_values: [],
+      tool: 'gh',
       intercept: [{ args_prefix: [], args_must_include: [], admin: false, action: { type: 'passthrough' } }],
       sandbox: {
         fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],
@@ -109,7 +110,7 @@ describe('normalizeProfile', () => {
         commands: [{
           name: 'gh',
           binary_path: null,
-          flags_with_values: [],
+          flags_with_values: [], tool: 'gh',
           intercept: [{ args_prefix: ['a'], args_must_include: [], admin: true, action: { type: 'respond', stdout: 'x', exit_code: 1 } }],
           sandbox: {
             fs_read: ['/r'], fs_read_file: [], fs_write: [], fs_write_file: [],

@@ -97,7 +97,7 @@ describe('validateProfileValue: unknown keys', () => {
     expect(issues(withCommand({ path: '/usr/bin/gh' }))).toEqual([
       [
         '/mediation/commands/0/path',
-        '"path" is not a known key; the keys allowed here are "name", "binary_path", "flags_with_values", "intercept", "sandbox", "credentials", "caller_policy"',
+        '"path" is not a known key; the keys allowed here are "name", "binary_path", "flags_with_values", "tool", "intercept", "sandbox", "credentials", "caller_policy"',
       ],
     ]);
   });

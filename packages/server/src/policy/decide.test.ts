@@ -10,6 +10,7 @@ function command(name: string, over: Partial<ResolvedCommand> = {}): ResolvedCom
     name,
     binary_path: null,
     flags_with_values: [],
+    tool: null,
     intercept: [],
     sandbox: {
       fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [],

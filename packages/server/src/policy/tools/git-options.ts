@@ -1,0 +1,62 @@
+// The options of the git subcommands whose later words rules tend to look at (`git <cmd> -h` of git
+// 2.39; git-options.test.ts checks them against the installed git). Other subcommands are read with
+// unknown options taking the next token or not (both ways). git's own abbreviations ("--forc") are
+// switched off where git runs for a call (GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS, git-hardening.ts), so
+// these tables need none.
+import { optionTable, type OptionTable } from './option-table.js';
+
+const opts = (...entries: string[]): OptionTable => optionTable(entries, { negation: true, unknown: 'maybe' });
+
+export const GIT_SUBCOMMAND_OPTIONS: Readonly<Record<string, OptionTable>> = {
+  push: opts('-v --verbose', '-q --quiet', '--repo=', '--all', '--mirror', '-d --delete', '--tags',
+    '-n --dry-run', '--porcelain', '-f --force', '--force-with-lease=?', '--force-if-includes',
+    '--recurse-submodules=', '--thin', '--receive-pack=', '--exec=', '-u --set-upstream', '--progress',
+    '--prune', '--no-verify', '--follow-tags', '--signed=?', '--atomic', '-o --push-option=', '-4 --ipv4',
+    '-6 --ipv6'),
+  fetch: opts('-v --verbose', '-q --quiet', '--all', '--set-upstream', '-a --append', '--atomic',
+    '--upload-pack=', '-f --force', '-m --multiple', '-t --tags', '-n', '-j --jobs=', '--prefetch', '-p --prune',
+    '-P --prune-tags', '--recurse-submodules=?', '--dry-run', '--write-fetch-head', '-k --keep',
+    '-u --update-head-ok', '--progress', '--depth=', '--shallow-since=', '--shallow-exclude=', '--deepen=',
+    '--unshallow', '--refetch', '--update-shallow', '--refmap=', '-o --server-option=', '-4 --ipv4', '-6 --ipv6',
+    '--negotiation-tip=', '--negotiate-only', '--filter=', '--auto-maintenance', '--auto-gc',
+    '--show-forced-updates', '--write-commit-graph', '--stdin'),
+  pull: opts('-v --verbose', '-q --quiet', '--progress', '--recurse-submodules=?', '-r --rebase=?', '-n',
+    '--stat', '--log=?', '--signoff=?', '--squash', '--commit', '--edit', '--cleanup=', '--ff', '--ff-only',
+    '--verify', '--verify-signatures', '--autostash', '-s --strategy=', '-X --strategy-option=',
+    '-S --gpg-sign=?', '--allow-unrelated-histories', '--all', '-a --append', '--upload-pack=', '-f --force',
+    '-t --tags', '-p --prune', '-j --jobs=?', '--dry-run', '-k --keep', '--depth=', '--shallow-since=',
+    '--shallow-exclude=', '--deepen=', '--unshallow', '--update-shallow', '--refmap=', '-o --server-option=',
+    '-4 --ipv4', '-6 --ipv6', '--negotiation-tip=', '--show-forced-updates', '--set-upstream'),
+  clone: opts('-v --verbose', '-q --quiet', '--progress', '--reject-shallow', '-n --no-checkout', '--bare',
+    '--mirror', '-l --local', '--no-hardlinks', '-s --shared', '--recurse-submodules=?', '--recursive=?',
+    '-j --jobs=', '--template=', '--reference=', '--reference-if-able=', '--dissociate', '-o --origin=',
+    '-b --branch=', '-u --upload-pack=', '--depth=', '--shallow-since=', '--shallow-exclude=', '--single-branch',
+    '--no-tags', '--shallow-submodules', '--separate-git-dir=', '-c --config=', '--server-option=', '-4 --ipv4',
+    '-6 --ipv6', '--filter=', '--also-filter-submodules', '--remote-submodules', '--sparse', '--bundle-uri='),
+  commit: opts(),
+  checkout: opts('-b=', '-B=', '-l', '--guess', '--overlay', '-q --quiet', '--recurse-submodules=?',
+    '--progress', '-m --merge', '--conflict=', '-d --detach', '-t --track=?', '-f --force', '--orphan=',
+    '--overwrite-ignore', '--ignore-other-worktrees', '-2 --ours', '-3 --theirs', '-p --patch',
+    '--ignore-skip-worktree-bits', '--pathspec-from-file=', '--pathspec-file-nul'),
+  switch: opts('-c --create=', '-C --force-create=', '--guess', '--discard-changes', '-q --quiet',
+    '--recurse-submodules=?', '--progress', '-m --merge', '--conflict=', '-d --detach', '-t --track=?',
+    '-f --force', '--orphan=', '--overwrite-ignore', '--ignore-other-worktrees'),
+  branch: opts(),
+  tag: opts('-l --list', '-n=?', '-d --delete', '-v --verify', '-a --annotate', '-m --message=', '-F --file=',
+    '-e --edit', '-s --sign', '--cleanup=', '-u --local-user=', '-f --force', '--create-reflog', '--column=?',
+    '--contains=', '--no-contains=', '--merged=', '--no-merged=', '--sort=', '--points-at=', '--format=',
+    '--color=?', '-i --ignore-case'),
+  reset: opts('-q --quiet', '--no-refresh', '--mixed', '--soft', '--hard', '--merge', '--keep',
+    '--recurse-submodules=?', '-p --patch', '-N --intent-to-add', '--pathspec-from-file=', '--pathspec-file-nul'),
+  merge: opts(),
+  rebase: opts(),
+  remote: opts('-v --verbose'),
+  config: opts('--global', '--system', '--local', '--worktree', '-f --file=', '--blob=', '--get', '--get-all',
+    '--get-regexp', '--get-urlmatch', '--replace-all', '--add', '--unset', '--unset-all', '--rename-section',
+    '--remove-section', '-l --list', '--fixed-value', '-e --edit', '--get-color', '--get-colorbool',
+    '-t --type=', '--bool', '--int', '--bool-or-int', '--bool-or-str', '--path', '--expiry-date', '-z --null',
+    '--name-only', '--includes', '--show-origin', '--show-scope', '--default='),
+  restore: opts('-s --source=', '-S --staged', '-W --worktree', '--ignore-unmerged', '--overlay', '-q --quiet',
+    '--recurse-submodules=?', '--progress', '-m --merge', '--conflict=', '-2 --ours', '-3 --theirs',
+    '-p --patch', '--ignore-skip-worktree-bits', '--pathspec-from-file=', '--pathspec-file-nul'),
+};
