@@ -1,4 +1,5 @@
-// The options of the git subcommands whose later words rules tend to look at (`git <cmd> -h` of git
+// The options of the git subcommands whose later words rules tend to look at, or whose options
+// git-hardening.ts refuses (`git <cmd> -h` of git
 // 2.39; git-options.test.ts checks them against the installed git). Other subcommands are read with
 // unknown options taking the next token or not (both ways). git's own abbreviations ("--forc") are
 // switched off where git runs for a call (GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS, git-hardening.ts), so
@@ -59,4 +60,16 @@ export const GIT_SUBCOMMAND_OPTIONS: Readonly<Record<string, OptionTable>> = {
   restore: opts('-s --source=', '-S --staged', '-W --worktree', '--ignore-unmerged', '--overlay', '-q --quiet',
     '--recurse-submodules=?', '--progress', '-m --merge', '--conflict=', '-2 --ours', '-3 --theirs',
     '-p --patch', '--ignore-skip-worktree-bits', '--pathspec-from-file=', '--pathspec-file-nul'),
+  grep: opts('--cached', '--no-index', '--untracked', '--exclude-standard', '--recurse-submodules',
+    '-v --invert-match', '-i --ignore-case', '-w --word-regexp', '-a --text', '-I', '--textconv',
+    '-r --recursive', '--max-depth=', '-E --extended-regexp', '-G --basic-regexp', '-F --fixed-strings',
+    '-P --perl-regexp', '-n --line-number', '--column', '-h', '-H', '--full-name', '-l --files-with-matches',
+    '--name-only', '-L --files-without-match', '-z --null', '-o --only-matching', '-c --count', '--color=?',
+    '--break', '--heading', '-C --context=', '-B --before-context=', '-A --after-context=', '--threads=',
+    '-p --show-function', '-W --function-context', '-f=', '-e=', '--and', '--or', '--not', '-q --quiet',
+    '--all-match', '-O --open-files-in-pager=?', '--ext-grep', '-m --max-count='),
+  archive: opts('--format=', '--prefix=', '--add-file=', '--add-virtual-file=', '-o --output=',
+    '--worktree-attributes', '-v --verbose', '-l --list', '--remote=', '--exec='),
+  'ls-remote': opts('-q --quiet', '--upload-pack=', '-t --tags', '-h --heads', '--refs', '--get-url', '--sort=',
+    '--exit-code', '--symref', '-o --server-option='),
 };

@@ -42,7 +42,7 @@ const OPTIONS = optionTable(
   '--show-defaults', '--show-omitted-dirs', '--show-snapshot-field-ranges',
   '--show-transformed-names --show-stored-names', '--totals=?', '--utc', '-v --verbose', '--warning=',
   '-w --interactive --confirmation', '-? --help', '--restrict', '--usage', '--version',
-    '-o',
+    '--exclude-caches-under', '--exclude-tag-all=', '--ignore-command-error', '-o',
   ],
   { abbreviations: true, unknown: 'maybe' },
 );
