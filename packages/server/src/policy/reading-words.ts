@@ -10,7 +10,10 @@ import type { Reading } from './argv-reading.js';
 
 /** Distinct leading-word lists kept before a call counts as too ambiguous to read. */
 export const MAX_WORD_READINGS = 256;
-/** States walked before a call counts as too ambiguous to read (cost bound, ≈ a few ms). */
+/**
+ * States walked before a call counts as too ambiguous to read: the cost bound. bench/decide.mjs: a
+ * 4096-token argv of unknown options reaches it in ≈ 13 ms; a typical call walks tens (≈ 10–20 µs).
+ */
 export const MAX_WALK_STATES = 20_000;
 
 interface State {
