@@ -55,3 +55,30 @@ describe('explainCall', () => {
     expect(other).toMatchObject({ mediated: false, audit_only: false, outcome: 'unknown' });
   });
 });
+
+describe('explainCall: tool specs', () => {
+  const tools = normalizeProfile({
+    mediation: {
+      commands: [
+        { name: 'tar' },
+        { name: 'kubectl', intercept: [{ args_prefix: ['get'], action: { type: 'passthrough' } }, { action: { type: 'deny', message: 'read only' } }] },
+      ],
+    },
+  });
+
+  it('says which spec the command runs under, and its refusal', () => {
+    const report = explainCall(tools, { command: 'tar', args: ['-xf', 'a.tar', '--to-c=sh'], parent: null }, '/usr/bin/tar');
+    expect(report).toMatchObject({ outcome: 'act', via: 'default', tool: { name: 'tar' }, tool_refusal: expect.stringContaining('"--to-c=…" (--to-command)') });
+    const text = renderExplain(report, 'p');
+    expect(text).toContain('tool     GNU tar:');
+    expect(text).toContain('verdict  REFUSED by the tool spec, exit 126: the tar tool spec refuses "--to-c=…" (--to-command)');
+  });
+
+  it('marks the most restrictive rule as the winner when it is not the first match', () => {
+    const report = explainCall(tools, { command: 'kubectl', args: ['--unknown', 'get', 'delete', 'pod'], parent: null }, null);
+    expect(report).toMatchObject({ rule_index: 1, action: { type: 'deny' } });
+    const text = renderExplain(report, 'p');
+    expect(text).toContain('rule  0  ~ ["get"] → passthrough   matches, but rule 1 (more restrictive, for another reading of the call) wins');
+    expect(text).toContain('rule  1 => [] → deny   the most restrictive match: wins');
+  });
+});

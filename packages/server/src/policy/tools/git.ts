@@ -58,8 +58,11 @@ const HOOK_EVENTS = [
 
 /**
  * `-c key=value` put before the agent's arguments: command-line config wins over every config file,
- * so each key that names a command is pinned to something inert. (Keys git reads first-wins or as
- * lists without a reset, and per-name keys, cannot be pinned this way: see git-hardening.ts.)
+ * so each key that names a command is pinned to something inert. Not here, on purpose:
+ * diff.external (an empty value makes git run "", breaking every diff: `--no-ext-diff` instead),
+ * uploadpack.packObjectsHook (read only from protected config, which the caller cannot reach; empty
+ * would break upload-pack), core.gitProxy (first value wins: git:// is not an allowed protocol),
+ * and per-name keys (filter.<driver>.*, …: see git-hardening.ts).
  */
 export const GIT_CONFIG_OVERRIDES: readonly (readonly [string, string])[] = [
   ['core.hooksPath', '/dev/null'],
