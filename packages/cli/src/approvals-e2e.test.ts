@@ -115,9 +115,9 @@ import json, os, socket, struct
 path = os.path.join(os.path.dirname(os.path.dirname(os.environ["SHIMGATE_SOCKET"])), "control.sock")
 def call(req):
     s = socket.socket(socket.AF_UNIX); s.connect(path)
-    b = json.dumps(req).encode(); s.sendall(struct.pack(">I", len(b)) + b)
-    try: data = s.recv(65536)
-    except ConnectionResetError: data = b""
+    b = json.dumps(req).encode()
+    try: s.sendall(struct.pack(">I", len(b)) + b); data = s.recv(65536)
+    except (ConnectionResetError, BrokenPipeError): data = b""  # refused: closed before or after the frame
     return json.loads(data[4:]) if data else None
 pending = call({"op": "pending"})
 print("pending answer:", pending)

@@ -1,6 +1,8 @@
 // gh under its tool spec: every command's value flags, gh's own aliases, no new aliases or extensions.
 import { describe, expect, it } from '@jest/globals';
 import { admin, deny, hardened, verdict } from '../../testing/tool-calls.js';
+import { gh } from './gh.js';
+import { GIT_CONFIG_OVERRIDES } from './git.js';
 
 describe('gh matching', () => {
   const rules = [admin(['pr', 'merge']), deny(['repo', 'delete'])];
@@ -44,5 +46,12 @@ describe('gh hardening', () => {
 
   it.each(['pr list', 'alias list', 'config get pager', 'extension list'])('lets gh %s through', (line) => {
     expect(hardened('gh', line)).toBe(`ok: ${line}`);
+  });
+
+  it('hands git\'s hardening to the git that gh runs, through the environment', () => {
+    const env = gh.hardening!.env!;
+    expect(env.set).toMatchObject({ GH_PAGER: 'cat', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: '/dev/null' });
+    expect(Number(env.set.GIT_CONFIG_COUNT)).toBe(GIT_CONFIG_OVERRIDES.length);
+    expect(env.drop).toEqual(expect.arrayContaining(['GH_*', 'GITHUB_*', 'GIT_*', 'LESS*']));
   });
 });

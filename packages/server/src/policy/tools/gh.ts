@@ -8,7 +8,9 @@
 // install/upgrade/exec; config set too (editor, pager, browser name programs; http_unix_socket would
 // send the token to a socket of the caller's choosing). The caller's GH_* and GITHUB_* variables are
 // dropped (GH_REPO and GH_HOST pick the repository without the rules seeing it); the pager is cat, the
-// editor and browser `false`, prompts off.
+// editor and browser `false`, prompts off. The git that gh runs gets git's hardening through the
+// environment (GIT_CHILD_ENV: its config overrides as GIT_CONFIG_COUNT, which beat the repository's).
+import { GIT_CHILD_ENV, GIT_ENV } from './git.js';
 import { optionTable } from './option-table.js';
 import type { ToolSpec } from './tool-spec.js';
 
@@ -86,8 +88,12 @@ export const gh: ToolSpec = {
       { words: ['config', 'set'], reason: 'gh\'s config is the server\'s (editor, pager, browser and http_unix_socket name programs and sockets)' },
     ],
     env: {
-      drop: ['GH_*', 'GITHUB_*'],
-      set: { GH_PAGER: 'cat', GH_EDITOR: 'false', GH_BROWSER: 'false', GH_PROMPT_DISABLED: '1', GH_NO_UPDATE_NOTIFIER: '1', GH_SPINNER_DISABLED: '1' },
+      drop: ['GH_*', 'GITHUB_*', ...GIT_ENV.drop],
+      keep: GIT_ENV.keep,
+      set: {
+        GH_PAGER: 'cat', GH_EDITOR: 'false', GH_BROWSER: 'false', GH_PROMPT_DISABLED: '1', GH_NO_UPDATE_NOTIFIER: '1', GH_SPINNER_DISABLED: '1',
+        ...GIT_CHILD_ENV, // gh runs git (pr checkout, repo clone, the push of pr create)
+      },
     },
   },
 };

@@ -178,3 +178,14 @@ export const GIT_ENV: EnvEdits = {
     GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: '1', // "--upload-p" is refused, not read as --upload-pack
   },
 };
+
+/**
+ * For tools that run git themselves (gh: pr checkout, repo clone, pr create's push): git's
+ * environment and the overrides above as environment config (GIT_CONFIG_COUNT, git ≥ 2.31), which has
+ * command-line scope and so wins over the repository's config of every git they start.
+ */
+export const GIT_CHILD_ENV: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(GIT_ENV.set).filter(([name]) => name !== 'GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS')),
+  GIT_CONFIG_COUNT: String(GIT_CONFIG_OVERRIDES.length),
+  ...Object.fromEntries(GIT_CONFIG_OVERRIDES.flatMap(([key, value], i) => [[`GIT_CONFIG_KEY_${i}`, key], [`GIT_CONFIG_VALUE_${i}`, value]])),
+};
