@@ -52,7 +52,7 @@ describe('the environment is an allow-list', () => {
   it('git config from the environment (GIT_CONFIG_COUNT/KEY/VALUE) cannot define a command alias', () => {
     const r = agent(`GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!printenv TOKEN > leak' git x; echo "rc=$?"; git log --format=%s`);
     expect(leaked()).not.toContain(SECRET);
-    expect(r.stdout).toMatch(/rc=1\n/); // git: 'x' is not a git command
+    expect(r.stdout).toMatch(/rc=126\n/); // the git spec: 'x' is not one of git's own commands
     expect(r.stdout).toContain('first\n');
   });
 });

@@ -126,6 +126,7 @@ function expandCommand(cmd: ResolvedCommand, ex: (text: string) => string): Reso
     name: cmd.name,
     binary_path: cmd.binary_path === null ? null : ex(cmd.binary_path),
     flags_with_values: [...cmd.flags_with_values],
+    tool: cmd.tool,
     intercept: cmd.intercept.map(
       (rule): ResolvedRule => ({
         args_prefix: rule.args_prefix.map(ex),

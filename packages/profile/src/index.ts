@@ -11,7 +11,7 @@ export type { ListedProfile, ProfileDirs } from './locate.js';
 export { resolveProfile, MAX_EXTENDS_DEPTH } from './resolve.js';
 export type { Resolution, ResolveOptions } from './resolve.js';
 export { expansionContextFromProcess, profileDirsFromProcess } from './process-context.js';
-export { DEFAULT_APPROVAL_TIMEOUT_SECS } from './types.js';
+export { DEFAULT_APPROVAL_TIMEOUT_SECS, TOOL_NAMES } from './types.js';
 export type {
   Action,
   ActionType,
@@ -24,5 +24,6 @@ export type {
   ResolvedCommand,
   ResolvedProfile,
   ResolvedRule,
+  ToolName,
   WorkdirAccess,
 } from './types.js';

@@ -328,3 +328,21 @@ describe('mergeProfiles: sandbox.landlock', () => {
     expect(out.mediation?.commands?.[0]?.sandbox?.landlock).toBe(expected);
   });
 });
+
+describe('mergeProfiles: tool', () => {
+  const withTool = (tool?: 'git' | 'gh' | null): ProfileDocument => ({
+    mediation: { commands: [{ name: 'g', ...(tool === undefined ? {} : { tool }) }] },
+  });
+  it.each<[('git' | 'gh' | null)?, ('git' | 'gh' | null)?, ('git' | 'gh' | null)?]>([
+    ['git', 'gh', 'gh'],
+    ['git', null, null], // the child turns the spec off
+    [null, 'git', 'git'],
+    ['git', undefined, 'git'],
+    [undefined, null, null],
+    [undefined, undefined, undefined],
+  ])('%s ⊕ %s = %s (child wins, null included)', (base, child, expected) => {
+    const out = mergeProfiles(withTool(base), withTool(child));
+    expect(out.mediation?.commands?.[0]?.tool).toBe(expected);
+    expect(Object.hasOwn(out.mediation!.commands![0]!, 'tool')).toBe(expected !== undefined);
+  });
+});

@@ -83,6 +83,7 @@ function mergeCommand(b: MediatedCommand, c: MediatedCommand): MediatedCommand {
     name: b.name,
     binary_path: c.binary_path ?? b.binary_path,
     flags_with_values: union(b.flags_with_values, c.flags_with_values),
+    tool: c.tool !== undefined ? c.tool : b.tool, // child wins, null included
     intercept: mergeIntercept(b.intercept, c.intercept),
     sandbox: section(b.sandbox, c.sandbox, mergeSandbox),
     credentials: mergeCredentials(b.credentials, c.credentials),

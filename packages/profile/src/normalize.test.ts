@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { normalizeProfile } from './normalize.js';
-import { DEFAULT_APPROVAL_TIMEOUT_SECS, type ProfileDocument, type ResolvedProfile } from './types.js';
+import { DEFAULT_APPROVAL_TIMEOUT_SECS, type MediatedCommand, type ProfileDocument, type ResolvedProfile } from './types.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -30,6 +30,7 @@ describe('normalizeProfile', () => {
       name: 'gh',
       binary_path: null,
       flags_with_values: [],
+      tool: 'gh',
       intercept: [{ args_prefix: [], args_must_include: [], admin: false, action: { type: 'passthrough' } }],
       sandbox: {
         fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
@@ -110,7 +111,7 @@ describe('normalizeProfile', () => {
         commands: [{
           name: 'gh',
           binary_path: null,
-          flags_with_values: [],
+          flags_with_values: [], tool: 'gh',
           intercept: [{ args_prefix: ['a'], args_must_include: [], admin: true, action: { type: 'respond', stdout: 'x', exit_code: 1 } }],
           sandbox: {
             fs_read: ['/r'], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
@@ -139,5 +140,19 @@ describe('normalizeProfile', () => {
     expect(out.mediation.commands[0]?.caller_policy.allowed_parents).not.toBe(
       doc.mediation?.commands?.[0]?.caller_policy?.allowed_parents,
     );
+  });
+});
+
+describe('normalizeProfile: tool', () => {
+  const toolOf = (command: MediatedCommand): string | null => normalizeProfile({ mediation: { commands: [command] } }).mediation.commands[0]!.tool;
+  it.each<[MediatedCommand, string | null]>([
+    [{ name: 'git' }, 'git'], // absent: the spec named like the command
+    [{ name: 'curl' }, 'curl'],
+    [{ name: 'aws' }, null], // no spec of that name
+    [{ name: 'git', tool: null }, null], // null: none, even for git
+    [{ name: 'g', tool: 'git' }, 'git'], // another name, git's spec
+    [{ name: 'constructor' }, null],
+  ])('%j → %s', (command, expected) => {
+    expect(toolOf(command)).toBe(expected);
   });
 });

@@ -3,6 +3,8 @@
 // Pure; the result shares nothing with the input. Lists are copied as they are (merge dedups).
 import {
   DEFAULT_APPROVAL_TIMEOUT_SECS,
+  TOOL_NAMES,
+  type ToolName,
   type Action,
   type CredentialSource,
   type InterceptRule,
@@ -42,6 +44,7 @@ function normalizeCommand(cmd: MediatedCommand): ResolvedCommand {
     name: cmd.name,
     binary_path: cmd.binary_path ?? null,
     flags_with_values: list(cmd.flags_with_values),
+    tool: cmd.tool === undefined ? toolNamed(cmd.name) : cmd.tool,
     intercept: (cmd.intercept ?? []).map(normalizeRule),
     sandbox: {
       fs_read: list(sandbox.fs_read),
@@ -60,6 +63,11 @@ function normalizeCommand(cmd: MediatedCommand): ResolvedCommand {
       allowed_parents: cmd.caller_policy?.allowed_parents == null ? null : [...cmd.caller_policy.allowed_parents],
     },
   };
+}
+
+/** The spec a command named `name` gets when its profile says nothing: the one of the same name, if any. */
+function toolNamed(name: string): ToolName | null {
+  return (TOOL_NAMES as readonly string[]).includes(name) ? (name as ToolName) : null;
 }
 
 function normalizeRule(rule: InterceptRule): ResolvedRule {

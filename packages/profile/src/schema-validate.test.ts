@@ -97,7 +97,7 @@ describe('validateProfileValue: unknown keys', () => {
     expect(issues(withCommand({ path: '/usr/bin/gh' }))).toEqual([
       [
         '/mediation/commands/0/path',
-        '"path" is not a known key; the keys allowed here are "name", "binary_path", "flags_with_values", "intercept", "sandbox", "credentials", "caller_policy"',
+        '"path" is not a known key; the keys allowed here are "name", "binary_path", "flags_with_values", "tool", "intercept", "sandbox", "credentials", "caller_policy"',
       ],
     ]);
   });
@@ -170,6 +170,7 @@ describe('validateProfileValue: values', () => {
     ],
     [{ mediation: { env: { block: ['*'] } } }, ['/mediation/env/block/0', 'must be an environment variable name such as GH_TOKEN, or a prefix ending in * such as AWS_*, got "*"']],
     [withCommand({ flags_with_values: ['R'] }), ['/mediation/commands/0/flags_with_values/0', `must be a flag, starting with '-', got "R"`]],
+    [withCommand({ tool: 'hg' }), ['/mediation/commands/0/tool', 'must be one of "git", "gh", "kubectl", "npm", "tar", "curl", null, got "hg" — did you mean "gh"?']],
     [withCommand({ caller_policy: { allowed_parents: 'x' } }), ['/mediation/commands/0/caller_policy/allowed_parents', 'must be an array or null, got a string ("x")']],
   ])('%j', (value, expected) => {
     expect(issues(value)).toEqual([expected]);

@@ -5,6 +5,9 @@
 // Meaning of absent / null / [] (the same in both shapes unless noted):
 //   filesystem.*, allow_domain, env.block, audit.commands, fs_*, allowed_hosts, allow_commands,
 //   flags_with_values: absent = [] = nothing granted / listed.
+//   tool: absent = the built-in tool spec named like the command, if there is one (git, gh, kubectl,
+//     npm, tar, curl), else none; null = none, even for a command named like a spec; a name = that spec.
+//     Resolved: the spec's name or null.
 //   network.block, sandbox.network.block: absent = false.
 //   caller_policy.agent_allowed: absent = true (the agent may call the command directly).
 //   caller_policy.allowed_parents: absent = null = any parent may call it; [] = no parent may;
@@ -60,6 +63,7 @@ export interface MediatedCommand {
   name: string;
   binary_path?: string;
   flags_with_values?: string[];
+  tool?: ToolName | null;
   intercept?: InterceptRule[];
   sandbox?: CommandSandbox;
   credentials?: Record<string, CredentialSource>;
@@ -93,6 +97,7 @@ export interface ResolvedCommand {
   name: string;
   binary_path: string | null;
   flags_with_values: string[];
+  tool: ToolName | null;
   intercept: ResolvedRule[];
   sandbox: {
     fs_read: string[];
@@ -132,3 +137,7 @@ export interface ResolvedProfile {
 }
 
 export const DEFAULT_APPROVAL_TIMEOUT_SECS = 300;
+
+/** The built-in tool specs (the server's policy/tools/); the schema's `tool` enum lists the same names. */
+export const TOOL_NAMES = ['git', 'gh', 'kubectl', 'npm', 'tar', 'curl'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];

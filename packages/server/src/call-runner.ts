@@ -13,6 +13,9 @@ import { closeFds } from './fd-receive.js';
 import type { Broker } from './policy/broker.js';
 import { decide, type Decision, type DecisionProfile } from './policy/decide.js';
 import { scrubArgs } from './policy/scrub-args.js';
+import { dropCallerVariables, setVariables } from './policy/tools/env-edits.js';
+import { hardenCall, type Hardened, type ToolFacts } from './policy/tools/hardening.js';
+import { toolSpecFor } from './policy/tools/index.js';
 import { runRealBinary, type RunContext } from './real-binary-run.js';
 import { callCwd } from './caller-cwd.js';
 import { callerParent } from './caller-parent.js';
@@ -32,6 +35,8 @@ export interface SessionRuntime {
   credentials: CredentialTable;
   broker: Broker;
   approvals: ApprovalGate;
+  /** What the session learned at start about a command's tool (git's command list). */
+  toolFacts(command: string): ToolFacts;
   /** What actually gets spawned to run `file` for `command`: its per-command sandbox in front of it. */
   sandboxed(command: string, file: string, argv: readonly (string | Buffer)[]): { file: string; argv: (string | Buffer)[] };
 }
@@ -53,7 +58,12 @@ interface ActResult {
   outcome: CallOutcome;
   childPid?: number | null;
   approval?: ApprovalAnswer | null;
+  /** Why a tool spec refused the call. */
+  reason?: string;
 }
+
+/** The call's argv and environment changes under its tool spec (tools/hardening.ts), when it has one. */
+type ToolRun = Extract<Hardened<WireText>, { args: unknown }>;
 
 export async function runCall(call: Accepted, socket: Socket, deps: Deps): Promise<CallOutcome> {
   try {
@@ -83,6 +93,7 @@ async function decideActAudit(call: Accepted, socket: Socket, deps: Deps): Promi
     duration_ms: Date.now() - started,
     approval: r.approval ? approvalRecord(r.approval) : null,
     child_pid: r.childPid ?? null,
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
   });
   return r.outcome;
 }
@@ -99,6 +110,12 @@ async function act(call: Accepted, socket: Socket, decision: Decision, parent: s
     return { action: 'denied', outcome: exited(EXIT_DENIED) };
   }
   const { action } = decision;
+  // A tool spec's refusal comes before any admin is asked: no approval can make such a call safe.
+  const tool = runsRealBinary(action) ? hardenedRun(request.command, request.args, deps.runtime) : null;
+  if (tool !== null && 'refuse' in tool) {
+    await tell(`denied: ${tool.refuse}`);
+    return { action: 'denied', outcome: exited(EXIT_DENIED), reason: tool.refuse };
+  }
   let approval: ApprovalAnswer | null = null;
   if (decision.admin || action.type === 'approve') {
     // While the request waits, a hang-up or a forwarded signal (Ctrl-C) withdraws it.
@@ -143,11 +160,28 @@ async function act(call: Accepted, socket: Socket, decision: Decision, parent: s
     case 'passthrough':
     case 'approve':
     case 'capture':
-      return done(await runBinary(call, socket, action, deps));
+      return done(await runBinary(call, socket, action, deps, tool));
   }
 }
 
-async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action, { type: 'respond' | 'deny' }>, deps: Deps): Promise<Omit<ActResult, 'approval'>> {
+function runsRealBinary(action: Action): boolean {
+  return action.type === 'passthrough' || ((action.type === 'approve' || action.type === 'capture') && action.script === undefined);
+}
+
+/** null: the command has no tool spec (its args and environment run as they are). */
+function hardenedRun(command: string, args: readonly WireText[], runtime: SessionRuntime): Hardened<WireText> | null {
+  const resolved = runtime.profile.mediation.commands.find((c) => c.name === command);
+  const spec = resolved === undefined ? null : toolSpecFor(resolved);
+  return spec === null ? null : hardenCall(spec, args, runtime.toolFacts(command));
+}
+
+async function runBinary(
+  call: Accepted,
+  socket: Socket,
+  action: Exclude<Action, { type: 'respond' | 'deny' }>,
+  deps: Deps,
+  tool: ToolRun | null,
+): Promise<Omit<ActResult, 'approval'>> {
   const { request, fds } = call;
   const { runtime } = deps;
   const auditType: AuditActionType = action.type;
@@ -157,15 +191,21 @@ async function runBinary(call: Accepted, socket: Socket, action: Exclude<Action,
     await writeToCaller(fds[2], callerMessage(request.command, 'command not found on the server'));
     return { action: 'unknown', outcome: exited(EXIT_NOT_FOUND) };
   }
-  const args = request.args.map((a) => runtime.broker.rewrite(a));
+  const args = (tool?.args ?? request.args).map((a) => runtime.broker.rewrite(a));
   const context = runtime.broker.newContext(request.command);
+  // The tool spec drops caller variables before child-env.ts builds the environment (so credentials
+  // and the server's own variables stay) and sets its own after it (so they win).
   const envPass = runtime.profile.mediation.commands.find((c) => c.name === request.command)?.sandbox.env_pass ?? [];
-  const env = childEnvironment(rewriteEnv(request.env, runtime.broker), {
-    ...runtime.sessionEnv,
-    PATH: runtime.childPath(request.command),
-    ...(runtime.credentials.get(request.command) ?? {}),
-    [ENV_SANDBOX_CONTEXT]: context,
-  }, envPass);
+  const callerEnv = dropCallerVariables(rewriteEnv(request.env, runtime.broker), tool?.env);
+  const env = setVariables(
+    childEnvironment(callerEnv, {
+      ...runtime.sessionEnv,
+      PATH: runtime.childPath(request.command),
+      ...(runtime.credentials.get(request.command) ?? {}),
+      [ENV_SANDBOX_CONTEXT]: context,
+    }, envPass),
+    tool?.env,
+  );
   const capture = action.type === 'capture';
   const cwd = callCwd(fds[3], request.cwd, runtime.workdir);
   let run;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { expansionContextFromProcess, profileDirsFromProcess, resolveProfile, ShimgateError } from '@shimgate/profile';
 import type { ExitCodeSink } from '../exit-code.js';
+import { listGitCommands } from '@shimgate/server';
 import { explainCall } from '../explain/explain-report.js';
 import { renderExplain } from '../explain/explain-text.js';
 import { findRealBinary } from '../session/real-binary.js';
@@ -30,7 +31,8 @@ export function registerExplainCommand(cli: Argv, exit: ExitCodeSink): void {
       });
       const entry = profile.mediation.commands.find((c) => c.name === command);
       const binary = entry ? findRealBinary(command, entry.binary_path, process.env.PATH ?? '', []) : null;
-      const report = explainCall(profile, { command, args: rest, parent: (args.parent as string | undefined) ?? null }, binary);
+      const facts = entry?.tool === 'git' ? { gitCommands: listGitCommands(binary) } : undefined;
+      const report = explainCall(profile, { command, args: rest, parent: (args.parent as string | undefined) ?? null }, binary, facts);
       const out = args.json ? `${JSON.stringify(report, null, 2)}\n` : renderExplain(report, resolve(args.profile as string) === sources.at(-1) ? (sources.at(-1) as string) : `${args.profile as string} (${sources.at(-1)})`);
       process.stdout.write(out);
       exit.code = 0;

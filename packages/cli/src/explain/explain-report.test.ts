@@ -41,7 +41,8 @@ describe('explainCall', () => {
   it('shows sandbox.exec, and the agent\'s network.block inherited by a command without its own', () => {
     const blocked = normalizeProfile({
       network: { block: true },
-      mediation: { commands: [{ name: 'git', sandbox: { exec: ['/usr/lib/git-core', '/bin/sh'] } }] },
+      // tool: null, so the git spec (which needs the session's list of git commands) stays out of it.
+      mediation: { commands: [{ name: 'git', tool: null, sandbox: { exec: ['/usr/lib/git-core', '/bin/sh'] } }] },
     });
     const report = explainCall(blocked, { command: 'git', args: ['status'], parent: null }, '/usr/bin/git');
     expect(report.sandbox?.network.block).toBe(true);
@@ -66,5 +67,32 @@ describe('explainCall', () => {
     expect(renderExplain(explainCall(profile, { command: 'curl', args: [], parent: null }, null), 'p')).toContain('audit-only');
     const other = explainCall(profile, { command: 'ls', args: [], parent: null }, null);
     expect(other).toMatchObject({ mediated: false, audit_only: false, outcome: 'unknown' });
+  });
+});
+
+describe('explainCall: tool specs', () => {
+  const tools = normalizeProfile({
+    mediation: {
+      commands: [
+        { name: 'tar' },
+        { name: 'kubectl', intercept: [{ args_prefix: ['get'], action: { type: 'passthrough' } }, { action: { type: 'deny', message: 'read only' } }] },
+      ],
+    },
+  });
+
+  it('says which spec the command runs under, and its refusal', () => {
+    const report = explainCall(tools, { command: 'tar', args: ['-xf', 'a.tar', '--to-c=sh'], parent: null }, '/usr/bin/tar');
+    expect(report).toMatchObject({ outcome: 'act', via: 'default', tool: { name: 'tar' }, tool_refusal: expect.stringContaining('"--to-c=…" (--to-command)') });
+    const text = renderExplain(report, 'p');
+    expect(text).toContain('tool     GNU tar:');
+    expect(text).toContain('verdict  REFUSED by the tool spec, exit 126: the tar tool spec refuses "--to-c=…" (--to-command)');
+  });
+
+  it('marks the most restrictive rule as the winner when it is not the first match', () => {
+    const report = explainCall(tools, { command: 'kubectl', args: ['--unknown', 'get', 'delete', 'pod'], parent: null }, null);
+    expect(report).toMatchObject({ rule_index: 1, action: { type: 'deny' } });
+    const text = renderExplain(report, 'p');
+    expect(text).toContain('rule  0  ~ ["get"] → passthrough   matches, but rule 1 (more restrictive, for another reading of the call) wins');
+    expect(text).toContain('rule  1 => [] → deny   the most restrictive match: wins');
   });
 });

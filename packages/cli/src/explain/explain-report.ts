@@ -1,7 +1,7 @@
 // What `shimgate explain` says about one call: which rule matches, what runs, under which sandbox,
 // and why. Pure: the profile, the call and the binary lookup come in; a report object goes out.
 import { credentialWarnings, type Action, type ResolvedCommand, type ResolvedProfile } from '@shimgate/profile';
-import { decide, ruleMatches } from '@shimgate/server';
+import { decide, hardenCall, normalizeArgs, NO_TOOL_FACTS, ruleMatchesReading, toolSpecFor, type ToolFacts } from '@shimgate/server';
 
 export interface ExplainCall {
   command: string;
@@ -18,6 +18,12 @@ export interface ExplainReport {
   reason: string | null;
   via: 'rule' | 'default' | 'allow_commands' | null;
   rule: string | null;
+  /** The deciding rule's index (the most restrictive over the call's readings), null for none. */
+  rule_index: number | null;
+  /** The built-in tool spec the command runs under (README "Tool specs"), and its summary. */
+  tool: { name: string; summary: string } | null;
+  /** Why the tool spec refuses the call before its binary would run, if it does. */
+  tool_refusal: string | null;
   action: Action | null;
   admin: boolean;
   approval_timeout_secs: number | null;
@@ -31,9 +37,17 @@ export interface ExplainReport {
   warnings: string[];
 }
 
-export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary: string | null): ExplainReport {
+export function explainCall(
+  profile: ResolvedProfile,
+  call: ExplainCall,
+  binary: string | null,
+  toolFacts: ToolFacts = NO_TOOL_FACTS,
+): ExplainReport {
   const command = profile.mediation.commands.find((c) => c.name === call.command) ?? null;
   const decision = decide(call, profile);
+  const spec = command === null ? null : toolSpecFor(command);
+  const reading = normalizeArgs(spec, call.args, command?.flags_with_values ?? []);
+  const hardened = spec !== null && decision.kind === 'act' && runsBinary(decision.action) ? hardenCall(spec, call.args, toolFacts) : null;
   const act = decision.kind === 'act' ? decision : null;
   const needsAdmin = act !== null && (act.admin || act.action.type === 'approve');
   return {
@@ -45,6 +59,9 @@ export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary:
     reason: decision.kind === 'act' ? null : decision.reason,
     via: act?.via ?? null,
     rule: act?.rule?.label ?? null,
+    rule_index: act?.rule?.index ?? null,
+    tool: spec === null ? null : { name: spec.name, summary: spec.summary },
+    tool_refusal: hardened !== null && 'refuse' in hardened ? hardened.refuse : null,
     action: act?.action ?? null,
     admin: needsAdmin,
     approval_timeout_secs: needsAdmin ? profile.mediation.approval.timeout_secs : null,
@@ -58,10 +75,14 @@ export function explainCall(profile: ResolvedProfile, call: ExplainCall, binary:
       args_must_include: rule.args_must_include,
       admin: rule.admin,
       action: rule.action.type,
-      matches: ruleMatches(call.args, rule, command?.flags_with_values ?? []),
+      matches: ruleMatchesReading(reading, rule),
     })),
     warnings: credentialWarnings(profile).filter((w) => w.startsWith(`mediation.commands "${call.command}"`)),
   };
+}
+
+function runsBinary(action: Action): boolean {
+  return action.type === 'passthrough' || ((action.type === 'approve' || action.type === 'capture') && action.script === undefined);
 }
 
 function describeSource(source: ResolvedCommand['credentials'][string]): string {

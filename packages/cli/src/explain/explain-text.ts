@@ -16,12 +16,15 @@ export function renderExplain(report: ExplainReport, profileLabel: string): stri
   }
   lines.push(`binary   ${report.binary ?? 'none found on PATH (a call would exit 127)'}`);
   lines.push(`callers  ${describeCallers(report)}`);
-  const winner = report.via === 'rule' ? report.rules.findIndex((r) => r.matches) : -1;
+  if (report.tool !== null) lines.push(`tool     ${report.tool.summary}`);
+  const winner = report.via === 'rule' ? (report.rule_index ?? -1) : -1;
   for (const rule of report.rules) {
     const first = rule.index === winner;
     const mark = first ? '=> ' : rule.matches ? ' ~ ' : '   ';
     const extra = rule.args_must_include.length > 0 ? ` must include ${JSON.stringify(rule.args_must_include)}` : '';
-    lines.push(`rule ${String(rule.index).padStart(2)} ${mark}${JSON.stringify(rule.args_prefix)}${extra} → ${rule.action}${rule.admin ? ' (admin)' : ''}${first ? '   matches first: wins' : rule.matches ? (winner >= 0 ? '   matches, but an earlier rule wins' : '   matches') : ''}`);
+    const later = winner > rule.index ? `   matches, but rule ${winner} (more restrictive, for another reading of the call) wins` : '   matches, but an earlier rule wins';
+    const note = first ? (report.rules.slice(0, rule.index).some((r) => r.matches) ? '   the most restrictive match: wins' : '   matches first: wins') : rule.matches ? (winner >= 0 ? later : '   matches') : '';
+    lines.push(`rule ${String(rule.index).padStart(2)} ${mark}${JSON.stringify(rule.args_prefix)}${extra} → ${rule.action}${rule.admin ? ' (admin)' : ''}${note}`);
   }
   if (report.outcome === 'refused') {
     lines.push(`verdict  REFUSED, exit 126: ${report.reason}`);
@@ -29,6 +32,10 @@ export function renderExplain(report: ExplainReport, profileLabel: string): stri
   }
   const how = report.via === 'allow_commands' ? `the parent ${call.parent} lists it in allow_commands: runs directly, no intercepts` : report.via === 'rule' ? `rule ${report.rule}` : 'no rule matches: default passthrough';
   lines.push(`matched  ${how}`);
+  if (report.tool_refusal !== null) {
+    lines.push(`verdict  REFUSED by the tool spec, exit 126: ${report.tool_refusal}`);
+    return `${lines.join('\n')}\n`;
+  }
   lines.push(`verdict  ${describeAction(report.action as Action)}${report.admin ? `, only after an admin approves (no answer in ${report.approval_timeout_secs} s = denied, 126)` : ''}`);
   if (runsBinary(report.action as Action)) {
     const sb = report.sandbox!;

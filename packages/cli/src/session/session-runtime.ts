@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ResolvedProfile } from '@shimgate/profile';
 import { execHelperArgv } from '@shimgate/sandbox';
-import { createBroker, noAdminGate, resolveCredentials, type SessionRuntime } from '@shimgate/server';
+import { createBroker, listGitCommands, NO_TOOL_FACTS, noAdminGate, resolveCredentials, type SessionRuntime } from '@shimgate/server';
 import { sessionVariables } from './agent-env.js';
 import { findRealBinary } from './real-binary.js';
 import type { SessionPaths } from './session-files.js';
@@ -45,6 +45,11 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
     allowedBinaries.set(command.name, reals);
   }
   const defaultChildPath = `${paths.shimDir}:${serverPath}`;
+  const toolFacts = new Map(
+    profile.mediation.commands
+      .filter((c) => c.tool === 'git')
+      .map((c) => [c.name, { gitCommands: listGitCommands(binaries.get(c.name) ?? null) }] as const),
+  );
   const sandboxOf = new Map(profile.mediation.commands.map((c) => [c.name, c.sandbox]));
 
   const runtime: SessionRuntime = {
@@ -57,6 +62,7 @@ export function setUpCommands(paths: SessionPaths, profile: ResolvedProfile, wor
     credentials,
     broker: createBroker(),
     approvals: noAdminGate,
+    toolFacts: (command) => toolFacts.get(command) ?? NO_TOOL_FACTS,
     sandboxed: (command, file, [argv0, ...args]) => ({
       file: paths.execHelper,
       argv: execHelperArgv({

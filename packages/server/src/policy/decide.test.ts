@@ -10,6 +10,7 @@ function command(name: string, over: Partial<ResolvedCommand> = {}): ResolvedCom
     name,
     binary_path: null,
     flags_with_values: [],
+    tool: null,
     intercept: [],
     sandbox: {
       fs_read: [], fs_read_file: [], fs_write: [], fs_write_file: [], exec: [],
@@ -140,5 +141,39 @@ describe('decide: intercept rules and default', () => {
     (d.action as { message?: string }).message = 'changed';
     d.rule.args_prefix.push('x');
     expect(ghRules[2]).toStrictEqual(rule(['repo', 'delete'], { type: 'deny', message: 'never' }));
+  });
+});
+
+describe('decide: where readings disagree, the most restrictive wins (DESIGN §4.2)', () => {
+  const kind = (c: ResolvedCommand, args: string[]): string => {
+    const d = decide({ command: c.name, args, parent: null }, profile(c));
+    return d.kind !== 'act' ? d.kind : `${d.via}${d.rule ? ` ${d.rule.index}` : ''} ${d.admin ? 'admin ' : ''}${d.action.type}`;
+  };
+
+  it.each<[string, ResolvedRule[], string, string]>([
+    // without a spec, --cache-dir may or may not take "get": an allow-list must not fail open
+    ['allow-list, unlisted value flag', [rule(['get'], PASS), rule([], { type: 'deny' })], '--cache-dir get delete pod', 'rule 1 deny'],
+    ['an earlier passthrough does not shadow a deny of another reading', [rule(['status'], PASS), rule(['push'], { type: 'deny' })], '--x status push', 'rule 1 deny'],
+    ['admin beats respond', [rule(['a'], { type: 'respond' }), rule(['b'], PASS, { admin: true })], '-f a b', 'rule 1 admin passthrough'],
+    ['approve beats capture', [rule(['a'], { type: 'capture' }), rule(['b'], { type: 'approve' })], '-f a b', 'rule 1 approve'],
+    ['capture beats the default', [rule(['b'], { type: 'capture' })], '-f a b', 'rule 0 capture'],
+    ['equals: the earlier rule', [rule(['a'], { type: 'capture' }), rule(['b'], { type: 'respond' })], '-f a b', 'rule 0 capture'],
+    ['a rule beats the default when both pass through', [rule(['b'], PASS)], '-f a b', 'rule 0 passthrough'],
+    ['one reading: first match wins as ever', [rule(['pr'], PASS), rule(['pr'], { type: 'deny' })], 'pr', 'rule 0 passthrough'],
+  ])('%s', (_, intercept, line, expected) => {
+    expect(kind(command('x', { intercept }), line.split(' '))).toBe(expected);
+  });
+
+  it('too ambiguous to read: every rule that could match counts', () => {
+    const args = [...Array.from({ length: 30 }, (_, i) => [`-f${i}`, `w${i}`]).flat(), 'ok'];
+    const c = command('x', { intercept: [rule(['ok'], PASS), rule(['w0', 'w1', 'w2', 'w3'], { type: 'deny' }, { args_must_include: ['absent'] }), rule(['zz'], { type: 'capture' })] });
+    expect(kind(c, args)).toBe('rule 2 capture');
+  });
+
+  it('reads args with the command\'s tool spec: git -C takes its value', () => {
+    const git = (tool: 'git' | null) => command('git', { tool, intercept: [rule(['log'], PASS), rule([], { type: 'deny' })] });
+    expect(kind(git('git'), ['-C', 'log', 'push'])).toBe('rule 1 deny');
+    expect(kind(git('git'), ['-C', 'push', 'log'])).toBe('rule 0 passthrough');
+    expect(kind(git(null), ['-C', 'push', 'log'])).toBe('rule 1 deny'); // no spec: "-C" may take nothing, then push is first
   });
 });

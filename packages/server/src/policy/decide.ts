@@ -7,10 +7,17 @@
 //      no intercepts, no admin
 //   4. intercept rules, first match wins                       → act via 'rule'
 //   5. otherwise                                               → act via 'default', passthrough
+// Step 4 reads the args the way the command's tool reads them (normalize-args.ts: its tool spec, or
+// flags_with_values). Where the call can be read more than one way, each reading gets its first
+// matching rule (or the default) and the most restrictive of those wins:
+//   deny > admin/approve > capture/respond > passthrough
+// so neither an allow-list nor a deny rule fails open on an ambiguous flag or abbreviation.
 // 'approve' actions and admin: true are returned as they are: running approvals is the caller's job.
 
-import type { Action, ResolvedCommand, ResolvedProfile } from '@shimgate/profile';
-import { firstMatchingRule } from './intercept-matcher.js';
+import type { Action, ResolvedCommand, ResolvedProfile, ResolvedRule } from '@shimgate/profile';
+import { firstMatches, mustIncludeHolds, NO_RULE } from './intercept-matcher.js';
+import { normalizeArgs } from './normalize-args.js';
+import { toolSpecFor } from './tools/index.js';
 
 export interface Call {
   /** The mediated command's name (argv[0]'s basename). */
@@ -57,7 +64,7 @@ export function decide(call: Call, profile: DecisionProfile): Decision {
     }
   }
 
-  const index = firstMatchingRule(call.args, command.intercept, command.flags_with_values);
+  const index = decidingRule(command, call.args);
   const matched = command.intercept[index];
   if (matched !== undefined) {
     return {
@@ -70,6 +77,30 @@ export function decide(call: Call, profile: DecisionProfile): Decision {
   }
 
   return { kind: 'act', via: 'default', action: { type: 'passthrough' }, admin: false, rule: null };
+}
+
+/** The rule that decides the call (NO_RULE: the default), the most restrictive over its readings. */
+export function decidingRule(command: ResolvedCommand, args: readonly string[]): number {
+  const rules = command.intercept;
+  const reading = normalizeArgs(toolSpecFor(command), args, command.flags_with_values);
+  // Too many readings to list: any rule that can match at all may be the one.
+  const found = firstMatches(reading, rules) ?? [NO_RULE, ...rules.flatMap((r, i) => (mustIncludeHolds(reading, r.args_must_include) ? [i] : []))];
+  // Most restrictive first; between equals, the earliest rule (the default last), as first-match would.
+  const order = (i: number): number => (i === NO_RULE ? rules.length : i);
+  let best = found[0] ?? NO_RULE;
+  for (const index of found) {
+    const [a, b] = [restrictiveness(rules[index]), restrictiveness(rules[best])];
+    if (a > b || (a === b && order(index) < order(best))) best = index;
+  }
+  return best;
+}
+
+/** deny 3 > admin/approve 2 > capture/respond 1 > passthrough 0; no rule = the default, passthrough. */
+export function restrictiveness(rule: ResolvedRule | undefined): number {
+  if (rule === undefined) return 0;
+  if (rule.action.type === 'deny') return 3;
+  if (rule.admin || rule.action.type === 'approve') return 2;
+  return rule.action.type === 'passthrough' ? 0 : 1;
 }
 
 export function ruleLabel(command: string, index: number, argsPrefix: readonly string[]): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { firstMatchingRule, mustIncludeHolds, prefixMatches, ruleMatches } from './intercept-matcher.js';
+import { genericReading } from './argv-reading.js';
+import { firstMatches, mustIncludeHolds, NO_RULE, ruleMatches } from './intercept-matcher.js';
 
 const argv = (line: string): string[] => (line === '' ? [] : line.split(' '));
 const rule = (args_prefix: string[], args_must_include: string[] = []) => ({ args_prefix, args_must_include });
@@ -79,34 +80,44 @@ describe('ruleMatches: args_must_include', () => {
   });
 
   it('mustIncludeHolds looks at every token, flags included', () => {
-    expect(mustIncludeHolds(['-n', 'prod'], ['prod', '-n'])).toBe(true);
+    expect(mustIncludeHolds(genericReading([], ['-n', 'prod']), ['prod', '-n'])).toBe(true);
   });
 });
 
-describe('firstMatchingRule', () => {
+describe('firstMatches: the first rule of every reading', () => {
   const rules = [rule(['auth', 'token']), rule(['pr', 'merge']), rule(['pr']), rule([])];
-  it.each<[string, number]>([
-    ['auth token', 0],
-    ['pr merge 7', 1],
-    ['pr list', 2],
-    ['repo view', 3],
-    ['-R o/r pr merge', 1],
-  ])('%s → rule %d', (line, expected) => {
-    expect(firstMatchingRule(argv(line), rules, GH)).toBe(expected);
+  it.each<[string, string[], number[]]>([
+    ['auth token', GH, [0]],
+    ['pr merge 7', GH, [1]],
+    ['pr list', GH, [2]],
+    ['repo view', GH, [3]],
+    ['-R o/r pr merge', GH, [1]],
+    // -R not listed: "-R takes o/r" reads pr merge, "-R takes nothing" reads o/r pr merge
+    ['-R o/r pr merge', [], [1, 3]],
+    // --weird may take "--": then --repo x is an option; else every later token is a word
+    ['--weird -- --repo x pr merge', GH, [3, 1]],
+  ])('%s (flags %j) → rules %j', (line, flags, expected) => {
+    expect(firstMatches(genericReading(flags, argv(line)), rules)?.sort()).toEqual(expected.sort());
   });
 
-  it('returns -1 when nothing matches, and for no rules', () => {
-    expect(firstMatchingRule(['repo', 'view'], [rule(['pr'])], GH)).toBe(-1);
-    expect(firstMatchingRule(['repo', 'view'], [], GH)).toBe(-1);
+  it('NO_RULE when nothing matches, and for no rules', () => {
+    expect(firstMatches(genericReading(GH, ['repo', 'view']), [rule(['pr'])])).toEqual([NO_RULE]);
+    expect(firstMatches(genericReading(GH, ['repo', 'view']), [])).toEqual([NO_RULE]);
+  });
+
+  it('gives up (null) on a call with too many readings, so the caller fails closed', () => {
+    const args = Array.from({ length: 40 }, (_, i) => [`-f${i}`, `w${i}`]).flat();
+    expect(firstMatches(genericReading([], args), [rule(['a', 'b', 'c', 'd'])])).toBeNull();
   });
 });
 
-describe('prefixMatches: cost', () => {
-  it('stays linear on a long argv of unlisted flags (no exponential branching)', () => {
+describe('matching: cost', () => {
+  it('stays fast on a long argv of unlisted flags (readings that agree are one)', () => {
     const args = [...Array.from({ length: 4000 }, (_, i) => `-f${i}`), 'pr', 'view'];
     const started = performance.now();
-    expect(prefixMatches(args, ['pr', 'merge'], [])).toBe(false);
-    expect(prefixMatches([...args, 'merge'], ['pr', 'view', 'merge'], [])).toBe(true);
+    expect(ruleMatches(args, rule(['pr', 'merge']), [])).toBe(false);
+    expect(ruleMatches([...args, 'merge'], rule(['pr', 'view', 'merge']), [])).toBe(true);
+    expect(firstMatches(genericReading([], [...args, 'merge']), [rule(['pr', 'merge']), rule(['pr', 'view'])])?.sort()).toEqual([-1, 1]);
     expect(performance.now() - started).toBeLessThan(500);
   });
 });

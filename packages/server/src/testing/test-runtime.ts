@@ -4,6 +4,7 @@ import { normalizeProfile, type MediatedCommand } from '@shimgate/profile';
 import { noAdminGate } from '../approval-gate.js';
 import type { SessionRuntime } from '../call-runner.js';
 import { createBroker } from '../policy/broker.js';
+import { NO_FACTS } from '../policy/tools/hardening.js';
 
 export function testRuntime(
   workdir: string,
@@ -20,6 +21,7 @@ export function testRuntime(
     credentials: new Map(),
     broker: createBroker(),
     approvals: noAdminGate,
+    toolFacts: () => NO_FACTS,
     // Server tests exercise the protocol; the per-command sandbox has its own tests and the e2e ones.
     sandboxed: (_command, file, argv) => ({ file, argv: [...argv] }),
   };
