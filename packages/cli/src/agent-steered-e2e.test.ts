@@ -87,3 +87,43 @@ describe('code the tools run from their config or options', () => {
     expect(r.stdout).toBe('second\nfirst\n 1 file changed, 1 insertion(+)\n  feature\ndata\n');
   });
 });
+
+describe('the built-in github profile\'s git', () => {
+  // git pushes to a local remote through `sh -c "git-receive-pack '<path>'"`: a profile that wants
+  // that lists a shell for git (the built-in one does not: https remotes need none, and a shell lets a
+  // repository's filter drivers run commands inside git's sandbox).
+  let localPushes: string;
+  beforeAll(() => {
+    localPushes = fx.profile({ extends: 'github', mediation: { commands: [{ name: 'git', sandbox: { exec: ['/bin/sh', '/usr/bin/dash'] } }] } }, 'github-local.json');
+  });
+
+  it('refuses to push to main in the built-in profile, before anything runs', () => {
+    const r = fx.agent('github', 'git push -q origin main; echo "rc=$?"', { confined: true, env: { HOME: home } });
+    expect(r.stdout).toBe('rc=126\n');
+    expect(r.stderr).toContain('shimgate: git: denied: main and master are protected');
+  });
+
+  it('works as usual with a local bare remote, and may not push to main', () => {
+    const repo = join(fx.work, 'gh-repo');
+    const remote = join(fx.work, 'gh-remote.git');
+    const host = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+    host(fx.work, 'init', '-q', '--bare', '-b', 'main', remote);
+    host(fx.work, 'init', '-q', '-b', 'main', repo);
+    for (const [k, v] of [['user.name', 'agent'], ['user.email', 'agent@example.invalid']]) host(repo, 'config', k!, v!);
+    host(repo, 'remote', 'add', 'origin', remote);
+    writeFileSync(join(repo, 'a.txt'), 'a\n');
+    host(repo, 'add', 'a.txt');
+    host(repo, 'commit', '-q', '-m', 'first');
+    host(repo, 'push', '-q', 'origin', 'main');
+    const before = host(remote, 'rev-parse', 'main');
+    const r = fx.agent(localPushes, [
+      'cd gh-repo && echo b > b.txt && git add b.txt && git commit -qm second && git status --short && git log --format=%s | head -1',
+      'git checkout -qb feature && git push -q origin feature && echo pushed-feature',
+      'git checkout -q main; git push -q origin main; echo "main rc=$?"; git push -qf origin HEAD:main; echo "HEAD:main rc=$?"',
+    ].join('; '), { confined: true, env: { HOME: home } });
+    expect(r.stdout).toBe('second\npushed-feature\nmain rc=126\nHEAD:main rc=126\n');
+    expect(r.stderr).toContain('shimgate: git: denied: main and master are protected');
+    expect(host(remote, 'rev-parse', 'main')).toBe(before);
+    expect(host(remote, 'rev-parse', 'feature')).toBe(host(repo, 'rev-parse', 'main'));
+  });
+});

@@ -144,7 +144,7 @@ describe('git hardening: what git runs with', () => {
   it('the environment: no system or global config, no caller GIT_*, pager, editor or ssh settings', () => {
     expect(GIT_ENV.set).toMatchObject({
       GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_PAGER: 'cat', GIT_EDITOR: 'false',
-      GIT_SEQUENCE_EDITOR: 'false', GIT_ASKPASS: '', GIT_ALLOW_PROTOCOL: 'https:http:ssh', GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: '1',
+      GIT_SEQUENCE_EDITOR: 'false', GIT_ASKPASS: '', GIT_ALLOW_PROTOCOL: 'https:http:ssh:file', GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: '1',
     });
     expect(GIT_ENV.drop).toEqual(expect.arrayContaining(['GIT_*', 'LESS*', 'SSH_*', 'PAGER', 'EDITOR', 'VISUAL']));
   });

@@ -174,7 +174,11 @@ export const GIT_ENV: EnvEdits = {
     SSH_ASKPASS_REQUIRE: 'never',
     GIT_SSH_COMMAND: 'ssh', // wins over core.sshCommand
     GIT_TERMINAL_PROMPT: '0',
-    GIT_ALLOW_PROTOCOL: 'https:http:ssh', // wins over every protocol.* config: no file://, ext::, git://
+    // Wins over every protocol.* config: no ext:: (runs a command), no git:// (core.gitProxy). Local
+    // remotes (file://, a path) stay: the uploadpack/receivepack a repository's config names for them
+    // is a program git would run, which the per-command sandbox's exec allow-list refuses (no shell,
+    // nothing from the workdir), and --upload-pack/--receive-pack are refused above.
+    GIT_ALLOW_PROTOCOL: 'https:http:ssh:file',
     GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: '1', // "--upload-p" is refused, not read as --upload-pack
   },
 };
