@@ -2,7 +2,7 @@
 // outside the agent sandbox, with a credential. Each test is an attack from the review, made with the
 // real tool in a real session: the fake credential must not come out, and normal use must still work.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionFixture } from './testing/session-fixture.js';
@@ -21,6 +21,7 @@ beforeAll(() => {
     mediation: {
       commands: [
         { name: 'tar', credentials },
+        { name: 'curl', credentials },
         // git runs its helpers from git-core (remote-http, …); nothing else is executable in it.
         { name: 'git', credentials, sandbox: { exec: ['/usr/lib/git-core'] } },
         // npm with a credential may run node (npm itself) but no shell: a package.json script cannot run.
@@ -85,6 +86,30 @@ describe('code the tools run from their config or options', () => {
       'mkdir -p t && echo data > t/f && tar cf t.tar t && rm -r t && tar xf t.tar && cat t/f',
     ].join('; '));
     expect(r.stdout).toBe('second\nfirst\n 1 file changed, 1 insertion(+)\n  feature\ndata\n');
+  });
+});
+
+describe('curl', () => {
+  // In a process of its own: fx.agent blocks this one until the session ends.
+  let server: ChildProcess;
+  let port = 0;
+  beforeAll(async () => {
+    const script = "require('http').createServer((q, s) => s.end('hello from the local server\\n')).listen(0, '127.0.0.1', function () { console.log(this.address().port); })";
+    server = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    port = Number(await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
+  });
+  afterAll(() => void server.kill());
+
+  it('cannot read its own environment through file://, nor take a config file from the workdir', () => {
+    writeFileSync(join(fx.work, 'curl.cfg'), `url = "file:///proc/self/environ"\noutput = "leak"\n`);
+    const r = agent(`curl -s file:///proc/self/environ; echo "file rc=$?"; curl -s -K curl.cfg; echo "K rc=$?"`);
+    expect(r.stdout).not.toContain(SECRET);
+    expect(leaked()).not.toContain(SECRET);
+    expect(r.stdout).toMatch(/file rc=1\nK rc=126\n/); // protocol refused by curl (--proto); -K refused by the spec
+  });
+
+  it('fetches from a local server as usual', () => {
+    expect(agent(`curl -s http://127.0.0.1:${port}/`).stdout).toBe('hello from the local server\n');
   });
 });
 
