@@ -14,7 +14,8 @@
  *     there. The rest of /usr is read-only.
  *  4. The root directory, $HOME and the tmp dirs MUST never be granted implicitly (a binary living
  *     in one gets a rule for itself, not for its directory); device nodes MUST never be creatable
- *     (MAKE_CHAR/MAKE_BLOCK are granted nowhere); of /proc only the command's own /proc/self.
+ *     (MAKE_CHAR/MAKE_BLOCK are granted nowhere); of /proc only entries of the command's own
+ *     /proc/self, never its environ, mem, net/ or task/.
  *  5. Every ruleset MUST carry the scopes LANDLOCK_SCOPE_SIGNAL and
  *     LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET; a kernel without them (ABI < 6) is a refusal unless the
  *     command opted out with --landlock-optional, which is then said on stderr.
@@ -89,9 +90,18 @@ static const struct {
 	{ "/dev/random", ACCESS_READ_WRITE_FILE }, { "/dev/urandom", ACCESS_READ_WRITE_FILE },
 	{ "/dev/tty", ACCESS_TERMINAL },	 { "/dev/ptmx", ACCESS_TERMINAL },
 	{ "/dev/pts", ACCESS_TERMINAL | LANDLOCK_ACCESS_FS_READ_DIR },
-	/* The helper's own /proc/<pid>, which the command keeps (it is exec'd in place): not the
-	 * other processes' cmdline, nor /proc/net. Its children see no /proc at all. */
-	{ "/proc/self", ACCESS_READ },
+	/* Entries of the helper's own /proc/<pid>, which the command keeps (it is exec'd in place) —
+	 * what tools read about themselves. Never environ, mem or task/ (their copies): the environment
+	 * holds the command's credentials, and a tool told to read a file the agent names (tar -T,
+	 * git notes -F, curl --data @file) would hand them over. Nothing of other processes, nor
+	 * /proc/self/net (the host's sockets and connections). Its children see no /proc at all. */
+	{ "/proc/self/fd", ACCESS_READ },	 { "/proc/self/fdinfo", ACCESS_READ },
+	{ "/proc/self/stat", ACCESS_READ },	 { "/proc/self/statm", ACCESS_READ },
+	{ "/proc/self/status", ACCESS_READ }, { "/proc/self/maps", ACCESS_READ },
+	{ "/proc/self/limits", ACCESS_READ }, { "/proc/self/mountinfo", ACCESS_READ },
+	{ "/proc/self/mounts", ACCESS_READ }, { "/proc/self/cgroup", ACCESS_READ },
+	{ "/proc/self/comm", ACCESS_READ },	 { "/proc/self/auxv", ACCESS_READ },
+	{ "/proc/self/io", ACCESS_READ },	 { "/proc/self/cmdline", ACCESS_READ },
 };
 
 /* Program dirs: never readable as a whole, nor granted as a binary's own directory (invariant 3). */

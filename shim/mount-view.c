@@ -12,7 +12,8 @@
  *     the directory it names MUST be the one seen before the mounts changed (device and inode), or
  *     the command is refused: a symlink swapped in the meantime cannot move a writable mount.
  *  4. The cwd MUST stay the same directory (device and inode); it is re-entered through the new
- *     mounts only when getcwd() names it and that name leads back to it.
+ *     mounts only when getcwd() names it and that name leads back to it. A cwd on a writable
+ *     grant's device that could not be re-entered MUST be refused (it would sit on an exec mount).
  *  5. Every fd opened here MUST be close-on-exec and closed before returning.
  */
 #define _GNU_SOURCE
@@ -118,22 +119,43 @@ static bool lost_exec(const char *who, const struct before *b)
 	return (vfs.f_flag & ST_NOEXEC) != 0;
 }
 
-/* Invariant 4. A cwd getcwd() cannot name (a directory of the agent's own mounts) stays as it is. */
-static void reenter_cwd(const char *who, int old)
+/* Re-enters the cwd through the new mounts; false when its name does not lead back to it. */
+static bool try_reenter(const char *who, const struct stat *was)
 {
 	char path[SANDBOX_PATH_MAX];
-	struct stat was, now;
+	struct stat now;
+	bool same;
 	int fd;
 
-	if (old < 0 || fstat(old, &was) < 0 || getcwd(path, sizeof path) == NULL || path[0] != '/')
-		return;
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (fstat(fd, &now) == 0 && now.st_dev == was.st_dev && now.st_ino == was.st_ino &&
-	    fchdir(fd) < 0)
+	if (getcwd(path, sizeof path) == NULL || path[0] != '/')
+		return false;
+	if ((fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return false;
+	same = fstat(fd, &now) == 0 && now.st_dev == was->st_dev && now.st_ino == was->st_ino;
+	if (same && fchdir(fd) < 0)
 		denied(who, errno, "mount view: re-enter the working directory %s", path);
 	close(fd);
+	return same;
+}
+
+/*
+ * Invariant 4. A cwd getcwd() cannot name (a directory of the agent's own mounts, its private /tmp)
+ * stays as it is: Landlock grants nothing there. But a cwd on the device of a writable grant that
+ * was not re-entered is on a mount the view did not make noexec (the old one, or the agent's bind
+ * of the workdir): a file the agent put there could be mapped executable. An agent swapping dirs
+ * while the view is built gets exactly that, so it is refused.
+ */
+static void reenter_cwd(const char *who, int old, const struct view *v)
+{
+	struct stat was;
+	size_t i;
+
+	if (old < 0 || fstat(old, &was) < 0 || try_reenter(who, &was))
+		return;
+	for (i = 0; i < v->nwritable; i++)
+		if (v->writable[i].present && v->writable[i].dev == was.st_dev)
+			denied(who, 0, "the working directory could not be re-entered in the command's own view "
+				       "(did it move while the sandbox was built?); run the command again");
 }
 
 void make_readonly_view(const struct sandbox_opts *o, const char *who)
@@ -154,7 +176,7 @@ void make_readonly_view(const struct sandbox_opts *o, const char *who)
 	for (i = 0; i < v.nexec; i++)
 		if (lost_exec(who, &v.exec[i]))
 			rebind(who, &v.exec[i], exec);
-	reenter_cwd(who, cwd);
+	reenter_cwd(who, cwd, &v);
 	if (cwd >= 0)
 		close(cwd);
 }

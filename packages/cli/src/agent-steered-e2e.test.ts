@@ -79,6 +79,18 @@ describe('code the tools run from their config or options', () => {
     expect(r.stdout).toMatch(/^rc=(?!0\n)\d+\nhello-from-script\n$/);
   });
 
+  it.each([
+    ['tar -T', 'tar -cf /dev/null --null -T /proc/self/environ'],
+    ['git notes -F', 'git notes add -f -F /proc/self/environ && git notes show'],
+    ['git tag -F', 'git tag -f -a leak-tag -F /proc/self/environ && git cat-file -p leak-tag'],
+    ['curl --libcurl with --data-binary @', 'curl -s --libcurl leak --data-binary @/proc/self/environ http://127.0.0.1:1/'],
+    ['git --config-env', 'git --config-env=user.name=TOKEN config user.name'],
+    ['git --config-env, as an identity', 'git -c user.email=x --config-env=user.name=TOKEN var GIT_AUTHOR_IDENT'],
+  ])('%s cannot read the command\'s own environment', (_how, attack) => {
+    const r = agent(`rm -f leak; ${attack}; true`);
+    expect(`${r.stdout}${r.stderr}${leaked()}`).not.toContain(SECRET);
+  });
+
   it('normal use still works: git add, commit, log, diff, branch; tar create and extract', () => {
     const r = agent([
       'echo one > a.txt && git add a.txt && git -c user.name=a -c user.email=a@a commit -qm second && git log --format=%s | head -2',

@@ -67,7 +67,7 @@ describe('push attacks under a deny rule on push', () => {
   it.each<[string, (repo: Repo) => string, string]>([
     ['a plain push', () => 'git push origin main', 'denied: no pushing'],
     ['-c alias.p=push', () => 'git -c alias.p=push p origin main', '-c alias.p=… ("alias.*")'],
-    ['--config-env alias', () => 'P=push git --config-env=alias.p=P p origin main', '--config-env alias.p=… ("alias.*")'],
+    ['--config-env alias', () => 'P=push git --config-env=alias.p=P p origin main', 'refuses --config-env: it copies a variable of the command\'s environment'],
     ['an alias from the repository\'s config', () => 'git config alias.pp push && git pp origin main', '"pp": it is not a git built-in'],
     ['send-pack, the plumbing of push', (r) => `git send-pack ${r.remote} main`, 'denied: no pushing'],
     ['-c help.autocorrect=immediate with a typo', () => 'git -c help.autocorrect=immediate psuh origin main', '-c help.autocorrect=… ("help.*")'],

@@ -4,7 +4,7 @@
 // namespace). Needs root, Landlock ABI ≥ 6, seccomp, python3, git and tar: when one is missing the
 // tests FAIL with the reason, never skip.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,19 @@ describe('same-uid reach: chmod, chown, xattrs, times (read-only mounts but the 
     const r = runHelper(['--rw', W, '--', '/bin/sh', 'sh', '-c', 'echo here > made && read -r l < made && echo "$l $PWD"'], { cwd: W });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`here ${W}\n`);
+  });
+});
+
+describe('the working directory', () => {
+  it('refuses a cwd on a writable grant that cannot be re-entered in the new view (it would sit on an exec mount)', () => {
+    // A removed dir: getcwd cannot name it, the same as a dir swapped away while the view is built.
+    mkdirSync(join(dir, 'rw-cwd', 'gone'), { recursive: true });
+    const script = `cd ${join(dir, 'rw-cwd', 'gone')} && rmdir ../gone && exec ${HELPER} --rw ${join(dir, 'rw-cwd')} -- /bin/true true`;
+    const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+    expect(r.status).toBe(126);
+    expect(r.stderr).toContain('the working directory could not be re-entered');
+    // A cwd on another filesystem that cannot be named (the agent's private /tmp) is left alone:
+    // host-hiding-e2e.test.ts runs a mediated command there.
   });
 });
 

@@ -21,8 +21,11 @@ describe('git hardening: config the caller may not set', () => {
   it.each<[string, string]>([
     ['-c alias.p=push p', '"alias.*"'],
     ['-c Alias.P=push P', '"alias.*"'], // sections and names are case-insensitive
-    ['--config-env=alias.p=PUSH p', '"alias.*"'],
-    ['--config-env alias.p=PUSH p', '"alias.*"'],
+    ['--config-env=alias.p=PUSH p', '--config-env'],
+    ['--config-env alias.p=PUSH p', '--config-env'],
+    // Any key: it copies a variable of the command's environment, where the credentials are.
+    ['--config-env=user.name=TOKEN config user.name', '--config-env'],
+    ['--config-env user.name=TOKEN var GIT_AUTHOR_IDENT', '--config-env'],
     ['-c help.autocorrect=immediate psuh', '"help.*"'],
     ['-c include.path=/tmp/evil status', '"include.*"'],
     ['-c includeIf.onbranch:main.path=/tmp/evil status', '"includeif.*"'],

@@ -63,10 +63,12 @@ function globalOptionProblem(raw: string, next: string | undefined): { refuse: s
   if (name === 'exec-path' && eq >= 0) {
     return refusal('git', '--exec-path=…', 'git would run its helper programs from a directory of the caller\'s choosing');
   }
-  if (name === 'c' || name === 'config-env') {
-    const value = name === 'c' || eq < 0 ? (next ?? '') : raw.slice(eq + 1);
-    return configProblem(name === 'c' ? '-c' : '--config-env', value);
+  if (name === 'config-env') {
+    // Whatever the key: its whole job is to read a value from the command's environment, where its
+    // credentials are (`--config-env=user.name=TOKEN config user.name` prints one).
+    return refusal('git', '--config-env', 'it copies a variable of the command\'s environment (where its credentials are) into git\'s config', 'use -c with the value itself');
   }
+  if (name === 'c') return configProblem('-c', next ?? '');
   return null;
 }
 
