@@ -19,6 +19,15 @@ describe('credentialWarnings', () => {
     expect(warn({ name: 'deploy', binary_path: '/bin/bash', credentials: TOKEN })[0]).toContain('go to bash');
   });
 
+  it.each(['/bin/sh', '/usr/bin/python3', '/usr/bin', '/usr/local/bin/'])('warns when sandbox.exec lists %s for a command with credentials', (entry) => {
+    expect(warn({ name: 'git', credentials: TOKEN, sandbox: { exec: [entry] } })).toEqual([expect.stringContaining(`sandbox.exec lists ${entry}, which lets the command run a shell or an interpreter`)]);
+  });
+
+  it('is silent about a narrow sandbox.exec, and about a wide one without credentials', () => {
+    expect(warn({ name: 'git', credentials: TOKEN, sandbox: { exec: ['/usr/lib/git-core', '/usr/bin/ssh'] } })).toEqual([]);
+    expect(warn({ name: 'git', sandbox: { exec: ['/bin/sh'] } })).toEqual([]);
+  });
+
   it('warns when a credential file lies inside the command\'s readable paths', () => {
     const w = warn({ name: 'git', credentials: { T: { file: '/home/u/.config/tok' } }, sandbox: { fs_read: ['/home/u/.config/'] } });
     expect(w).toEqual(['mediation.commands "git": credentials.T file /home/u/.config/tok lies inside the command\'s own readable paths (sandbox.fs_*): the agent can read it through the command']);

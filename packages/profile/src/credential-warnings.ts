@@ -4,7 +4,8 @@
 // A mediated command runs the agent's arguments in the agent's working tree. A shell, an interpreter,
 // `env`, `npm` or `make` given credentials runs whatever the agent writes, so the credential is the
 // agent's; and a credential file inside the command's own readable dirs can be read back through it
-// (`git diff --no-index`, `cat`).
+// (`git diff --no-index`, `cat`); and a `sandbox.exec` that lists a shell, an interpreter or a whole
+// program dir lets any command run the agent's code.
 import { posix } from 'node:path';
 import type { ResolvedCommand, ResolvedProfile } from './types.js';
 
@@ -19,6 +20,16 @@ export function credentialWarnings(profile: ResolvedProfile): string[] {
   return profile.mediation.commands.flatMap((command) => (Object.keys(command.credentials).length === 0 ? [] : warningsFor(command)));
 }
 
+/** Dirs that hold shells and interpreters: listing one in sandbox.exec makes all of them runnable. */
+const PROGRAM_DIRS = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
+
+/** An exec entry that is a code runner itself, or a program dir (with every one of them in it). */
+function runsAnything(entry: string): boolean {
+  const path = posix.normalize(entry).replace(/(.)\/$/, '$1');
+  const name = posix.basename(path);
+  return PROGRAM_DIRS.has(path) || CODE_RUNNERS.has(name) || /^python3\.\d+$/.test(name);
+}
+
 function warningsFor(command: ResolvedCommand): string[] {
   const warnings: string[] = [];
   const names = [command.name, ...(command.binary_path ? [posix.basename(command.binary_path)] : [])];
@@ -26,6 +37,10 @@ function warningsFor(command: ResolvedCommand): string[] {
   const vars = Object.keys(command.credentials).join(', ');
   if (runner !== undefined) {
     warnings.push(`mediation.commands "${command.name}": credentials (${vars}) go to ${runner}, which runs whatever code the agent gives it: the agent can read them`);
+  }
+  const wide = command.sandbox.exec.find((entry) => runsAnything(entry));
+  if (wide !== undefined) {
+    warnings.push(`mediation.commands "${command.name}": sandbox.exec lists ${wide}, which lets the command run a shell or an interpreter (code the agent can write): the agent can read its credentials (${vars})`);
   }
   const readable = [...command.sandbox.fs_read, ...command.sandbox.fs_write];
   const readableFiles = [...command.sandbox.fs_read_file, ...command.sandbox.fs_write_file];
