@@ -25,6 +25,10 @@ beforeAll(() => {
         { name: 'echoargs', binary_path: echoargs, credentials: { SECRET_X: { env: 'SG_TEST_CREDENTIAL' } }, sandbox: { exec: ['/usr/bin/env', '/usr/bin/sort'], env_pass: ['SHOW_ENV', 'TOKEN', 'OTHER', 'LD_PRELOAD'] } },
         { name: 'secret-tool', binary_path: secret, intercept: [{ action: { type: 'capture' } }] },
         { name: 'failing-secret', binary_path: failing, intercept: [{ action: { type: 'capture' } }] },
+        {
+          name: 'slow-secret', intercept: [{ action: { type: 'capture' } }], sandbox: { exec: ['/usr/bin/touch', '/usr/bin/sleep'] },
+          binary_path: fx.script('slow-secret', 'printf "SLOW-SECRET"; touch started; sleep 30'),
+        },
         { name: 'scripted', intercept: [{ args_prefix: ['token'], action: { type: 'capture', script: 'printf "from-script-%s" "$*"' } }] },
         { name: 'hello', binary_path: echoargs, intercept: [{ args_prefix: ['status'], action: { type: 'respond', stdout: 'Logged in\n', stderr: 'a note\n', exit_code: 3 } }] },
         { name: 'git', binary_path: echoargs, intercept: [{ args_prefix: ['push'], action: { type: 'deny', message: 'no pushing' } }] },
@@ -82,10 +86,18 @@ describe('actions', () => {
     expect(r.auditText).not.toContain('s3cr3t');
   });
 
-  it('capture passes a failing command\'s output through unchanged', () => {
+  it('capture withholds a failing command\'s output (it may hold the secret) and keeps its exit code', () => {
     const r = fx.agent(profile, 'failing-secret');
-    expect(r.stdout).toBe('no token: not logged in\n');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('shimgate: failing-secret: capture failed: the command exited 3; its output is withheld');
     expect(r.status).toBe(3);
+  });
+
+  it('capture withholds the output of a command signalled after printing its secret', () => {
+    const r = fx.agent(profile, 'rm -f started; slow-secret & pid=$!; until [ -e started ]; do sleep 0.05; done; kill -TERM $pid; wait $pid; echo "rc=$?"');
+    expect(r.stdout).toBe('rc=143\n');
+    expect(r.stderr).not.toContain('SLOW-SECRET');
+    expect(r.auditText).not.toContain('SLOW-SECRET');
   });
 
   it('capture with a script runs it through sh -c with the call\'s args', () => {

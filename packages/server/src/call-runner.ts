@@ -231,7 +231,9 @@ async function runBinary(
     return { action: 'capture', outcome: exited(EXIT_DENIED), childPid: run.pid };
   }
   if (outcome.exitCode !== 0) {
-    await writeToCaller(fds[1], run.captured); // a failure is not a secret: pass it through unchanged
+    // Withheld: a command that fails, or is signalled, after printing its secret must not hand it over.
+    const how = outcome.signal !== null ? `was stopped by signal ${outcome.signal}` : `exited ${outcome.exitCode}`;
+    await writeToCaller(fds[2], callerMessage(request.command, `capture failed: the command ${how}; its output is withheld (it may hold the secret)`));
     return { action: 'capture', outcome, childPid: run.pid };
   }
   const nonce = runtime.broker.storeSecret(trimWhitespace(run.captured));
