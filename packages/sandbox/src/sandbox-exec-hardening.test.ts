@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlink
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELPER, PYTHON, requireHelper, runHelper, runPython } from './testing/exec-helper-run.js';
+import { HELPER, putFile, PYTHON, requireHelper, runHelper, runPython } from './testing/exec-helper-run.js';
 
 let dir: string;
 let staticExec: string;
@@ -17,14 +17,7 @@ let sleeper: ChildProcess;
 let abstract: ChildProcess;
 const ABSTRACT_NAME = `shimgate-test-${process.pid}`; // abstract: a NUL byte in front
 
-/** Makes dir/rel (and its parents) with the content and mode; returns its absolute path. */
-function file(rel: string, content = 'content\n', mode = 0o644): string {
-  const path = join(dir, rel);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, content, { mode });
-  chmodSync(path, mode);
-  return path;
-}
+const file = (rel: string, content?: string, mode?: number): string => putFile(dir, rel, content, mode);
 
 const sh = (options: readonly string[], script: string) => runHelper([...options, '--', '/bin/sh', 'sh', '-c', script]);
 

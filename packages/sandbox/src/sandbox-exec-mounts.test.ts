@@ -8,19 +8,12 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELPER, PYTHON, requireHelper, runHelper, runPython, testUser } from './testing/exec-helper-run.js';
+import { HELPER, putFile, PYTHON, requireHelper, runHelper, runPython, testUser } from './testing/exec-helper-run.js';
 
 let dir: string;
 let sleeper: ChildProcess;
 
-/** Makes dir/rel (and its parents) with the content and mode; returns its absolute path. */
-function file(rel: string, content = 'content\n', mode = 0o644): string {
-  const path = join(dir, rel);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, content, { mode });
-  chmodSync(path, mode);
-  return path;
-}
+const file = (rel: string, content?: string, mode?: number): string => putFile(dir, rel, content, mode);
 
 beforeAll(() => {
   requireHelper();

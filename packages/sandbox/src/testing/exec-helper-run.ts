@@ -2,7 +2,8 @@
 // (Landlock and seccomp must work here, or the tests fail with the reason), and an unprivileged
 // test user. Nothing here skips.
 import { execFileSync, spawnSync, type SpawnSyncReturns, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const SHIM_DIR = fileURLToPath(new URL('../../../../shim', import.meta.url));
@@ -61,4 +62,13 @@ export function testUser(name = 'shimgate-e2e'): { uid: number; gid: number } {
     uid: Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim()),
     gid: Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim()),
   };
+}
+
+/** Makes dir/rel (and its parents) with the content and mode, whatever the umask; returns its absolute path. */
+export function putFile(dir: string, rel: string, content = 'content\n', mode = 0o644): string {
+  const path = join(dir, rel);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content, { mode });
+  chmodSync(path, mode);
+  return path;
 }
